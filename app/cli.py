@@ -1,0 +1,102 @@
+"""Operator commands: `flask shops create`, `flask carriers create`, `flask demo seed`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from app.auth import hash_secret, new_secret
+from app.extensions import db
+from app.models import Carrier, Shop
+
+DEMO_SHOP = "Demo Shop"
+DEMO_CARRIER = "simcarrier"
+
+
+def create_shop(name: str, **settings) -> tuple[Shop, str]:
+    """Create a shop and return it with its API key (the only time the key is known)."""
+    key = new_secret("bj_shop")
+    shop = Shop(name=name, api_key_hash=hash_secret(key), **settings)
+    db.session.add(shop)
+    db.session.commit()
+    return shop, key
+
+
+def create_carrier(code: str, name: str, **settings) -> tuple[Carrier, str]:
+    """Create a carrier and return it with its token (the only time the token is known)."""
+    token = new_secret("bj_carrier")
+    carrier = Carrier(code=code, name=name, token_hash=hash_secret(token), **settings)
+    db.session.add(carrier)
+    db.session.commit()
+    return carrier, token
+
+
+@click.group("shops")
+def shops_cli():
+    """Manage shops."""
+
+
+@shops_cli.command("create")
+@click.option("--name", required=True)
+@click.option("--country", default="NL", show_default=True)
+@click.option("--language", default="nl", show_default=True)
+@click.option("--sender", default=None, help="A phone number (two-way) or an alphanumeric ID (one-way).")
+@click.option("--webhook-url", default=None)
+def shops_create(name, country, language, sender, webhook_url):
+    """Create a shop and print its API key once."""
+    shop, key = create_shop(name, country=country.upper(), language=language, sender=sender,
+                            webhook_url=webhook_url, webhook_secret=new_secret("whsec") if webhook_url else None)
+    click.echo(f"shop {shop.id} created\nAPI key (shown once): {key}")
+
+
+@click.group("carriers")
+def carriers_cli():
+    """Manage carriers."""
+
+
+@carriers_cli.command("create")
+@click.option("--code", required=True)
+@click.option("--name", required=True)
+@click.option("--api-base-url", default=None)
+@click.option("--signing-secret", default=None)
+def carriers_create(code, name, api_base_url, signing_secret):
+    """Create a carrier and print its token once."""
+    carrier, token = create_carrier(code, name, api_base_url=api_base_url,
+                                    signing_secret=signing_secret or new_secret("cs"))
+    click.echo(f"carrier {carrier.code} created\ncarrier token (shown once): {token}")
+
+
+@click.group("demo")
+def demo_cli():
+    """Demo data for `make run`."""
+
+
+@demo_cli.command("seed")
+@click.option("--carrier-url", default="http://127.0.0.1:5055", show_default=True)
+@click.option("--carrier-secret", default="dev-carrier-secret", show_default=True)
+@click.option("--shop-webhook-url", default=None)
+def demo_seed(carrier_url, carrier_secret, shop_webhook_url):
+    """Create (or refresh) the demo shop and carrier and print fresh credentials."""
+    key, token = new_secret("bj_shop"), new_secret("bj_carrier")
+    shop = db.session.execute(select(Shop).where(Shop.name == DEMO_SHOP)).scalar()
+    if shop is None:
+        shop = Shop(name=DEMO_SHOP, sender="+3197010203040", branding={"primary_color": "#0b6e4f"})
+        db.session.add(shop)
+    shop.api_key_hash = hash_secret(key)
+    shop.webhook_url = shop_webhook_url or shop.webhook_url
+    shop.webhook_secret = shop.webhook_secret or new_secret("whsec")
+    carrier = db.session.execute(select(Carrier).where(Carrier.code == DEMO_CARRIER)).scalar()
+    if carrier is None:
+        carrier = Carrier(code=DEMO_CARRIER, name="Simulated Carrier")
+        db.session.add(carrier)
+    carrier.token_hash, carrier.api_base_url, carrier.signing_secret = hash_secret(token), carrier_url, carrier_secret
+    db.session.commit()
+    click.echo(f"demo shop API key:      {key}\ndemo carrier code:      {DEMO_CARRIER}\n"
+               f"demo carrier token:     {token}\ndemo shop webhook secret: {shop.webhook_secret}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the operator commands."""
+    for group in (shops_cli, carriers_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,22 @@
+"""The tables: the database is the source of truth, Redis only carries work."""
+
+from app.models.carrier import Carrier, StatusEvent
+from app.models.conversation import Conversation, Feedback, OptOut
+from app.models.message import Message
+from app.models.rebooking import RebookingCommand, ShopWebhook
+from app.models.shipment import Shipment
+from app.models.shop import Shop, ShopTemplate
+
+__all__ = [
+    "Carrier",
+    "Conversation",
+    "Feedback",
+    "Message",
+    "OptOut",
+    "RebookingCommand",
+    "Shipment",
+    "Shop",
+    "ShopTemplate",
+    "ShopWebhook",
+    "StatusEvent",
+]

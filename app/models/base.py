@@ -1,0 +1,45 @@
+"""Column helpers shared by the models."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, TypeDecorator
+
+
+def utcnow() -> datetime:
+    """Return the current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """Return a new opaque, unguessable primary key."""
+    return uuid.uuid4().hex
+
+
+def new_token() -> str:
+    """Return a URL-safe token with 192 bits of randomness (tracking links, keys)."""
+    return secrets.token_urlsafe(24)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on both PostgreSQL and SQLite (which drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given; Bijna stores aware UTC times only")
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value

@@ -1,0 +1,58 @@
+"""Shipments: one parcel of one order, with what the carrier last told us."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import UTCDateTime, new_id, new_token, utcnow
+
+LIVE_STATUSES = ("registered", "sorted", "in_transit", "out_for_delivery", "failed_attempt", "delayed", "exception")
+
+
+class Shipment(db.Model):
+    __tablename__ = "shipments"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "order_ref", "tracking_number"),
+        UniqueConstraint("shop_id", "idempotency_key"),
+        Index("ix_shipments_carrier_tracking", "carrier_id", "tracking_number"),
+        Index("ix_shipments_recipient_status", "recipient_phone", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    shop_id: Mapped[str] = mapped_column(ForeignKey("shops.id"), index=True)
+    carrier_id: Mapped[str] = mapped_column(ForeignKey("carriers.id"))
+    order_ref: Mapped[str] = mapped_column(String(100))
+    tracking_number: Mapped[str] = mapped_column(String(100))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    recipient_phone: Mapped[str] = mapped_column(String(20))
+    recipient_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    recipient_language: Mapped[str] = mapped_column(String(5), default="nl")
+    recipient_city: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    window_start = mapped_column(UTCDateTime, nullable=True)
+    window_end = mapped_column(UTCDateTime, nullable=True)
+    status: Mapped[str] = mapped_column(String(30), default="registered")
+    raw_status: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    status_at = mapped_column(UTCDateTime, nullable=True)
+    eta = mapped_column(UTCDateTime, nullable=True)
+    eta_observed_at = mapped_column(UTCDateTime, nullable=True)
+    route_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    stop_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    notify: Mapped[bool] = mapped_column(Boolean, default=True)
+    tracking_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    # What Bijna already told the recipient, so each text goes out once.
+    sent_kinds: Mapped[list] = mapped_column(JSON, default=list)
+    last_delay_eta = mapped_column(UTCDateTime, nullable=True)
+    # An accepted rebooking: {"action": "neighbour", "note": "nr 12"} etc.
+    instruction: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    cancelled_at = mapped_column(UTCDateTime, nullable=True)
+
+    shop = relationship("Shop", lazy="joined")
+    carrier = relationship("Carrier", lazy="joined")
+
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE_STATUSES

@@ -1,0 +1,95 @@
+"""The OpenAPI 3 document, generated from the same marshmallow schemas the views use."""
+
+from __future__ import annotations
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, jsonify, render_template_string
+
+bp = Blueprint("openapi", __name__)
+
+# (method, path, summary, request schema, response schema, success status)
+OPERATIONS: list[tuple[str, str, str, str | None, str | None, int]] = []
+
+
+def operation(method: str, path: str, summary: str, body: str | None = None, response: str | None = None,
+              status: int = 200) -> None:
+    """Declare one documented operation; schema names refer to registered components."""
+    OPERATIONS.append((method, path, summary, body, response, status))
+
+
+def build_spec() -> dict:
+    """Build the document from the registered schemas and operations."""
+    from app.shipments import schemas as shipment_schemas
+    from app.shops import schemas as shop_schemas
+
+    spec = APISpec(title="Bijna API", version="1.0.0", openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
+                   info={"description": "Shop API (Bearer API key) and carrier API (Bearer carrier token)."})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Error", {"type": "object", "properties": {"error": {"type": "object", "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}})
+    for module in (shipment_schemas, shop_schemas, *EXTRA_SCHEMA_MODULES):
+        for name in getattr(module, "DOCUMENTED", None) or _public_schemas(module):
+            if name not in spec.components.schemas:
+                spec.components.schema(name, schema=getattr(module, name))
+    paths: dict[str, dict] = {}
+    for method, path, summary, body, response, status in OPERATIONS:
+        op: dict = {"summary": summary, "security": [{"bearer": []}], "responses": {
+            str(status): {"description": "OK", **({"content": {"application/json": {"schema": response}}}
+                                                  if response else {})},
+            "default": {"description": "Error", "content": {"application/json": {"schema": "Error"}}}}}
+        if body:
+            op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        paths.setdefault(path, {})[method] = op
+    for path, ops in paths.items():
+        spec.path(path=path, operations=ops)
+    return spec.to_dict()
+
+
+EXTRA_SCHEMA_MODULES: list = []
+
+
+def _public_schemas(module) -> list[str]:
+    from marshmallow import Schema
+
+    return [name for name, value in vars(module).items()
+            if isinstance(value, type) and issubclass(value, Schema) and value.__module__ == module.__name__]
+
+
+operation("post", "/api/v1/shipments", "Create a shipment (Idempotency-Key honoured)", "ShipmentCreate",
+          "ShipmentOut", 201)
+operation("get", "/api/v1/shipments", "List shipments (filters, cursor pagination)", None, "ShipmentPage")
+operation("get", "/api/v1/shipments/{shipment_id}", "Fetch a shipment", None, "ShipmentOut")
+operation("patch", "/api/v1/shipments/{shipment_id}", "Update notify, recipient or window", "ShipmentPatch",
+          "ShipmentOut")
+operation("post", "/api/v1/shipments/{shipment_id}/cancel", "Cancel a shipment", None, "ShipmentOut")
+operation("get", "/api/v1/shop", "Show the shop's settings", None, "ShopOut")
+operation("patch", "/api/v1/shop", "Change the shop's settings", "ShopPatch", "ShopOut")
+
+_DOCS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bijna API</title>
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+code{background:#f3f3f3;padding:0 .3em}h2{margin-top:2rem;border-top:1px solid #ddd;padding-top:1rem}</style>
+</head><body><h1>Bijna API v1</h1><p>Machine-readable: <a href="/api/v1/openapi.json">openapi.json</a>.
+Authenticate with <code>Authorization: Bearer &lt;key&gt;</code>. Errors are
+<code>{"error": {"code", "message", "fields"}}</code>.</p>
+{% for path, ops in spec.paths.items() %}{% for method, op in ops.items() %}
+<h2><code>{{ method|upper }} {{ path }}</code></h2><p>{{ op.summary }}</p>
+{% if op.requestBody %}<p>Body: <code>{{ op.requestBody.content['application/json'].schema['$ref'] }}</code></p>{% endif %}
+{% endfor %}{% endfor %}
+<h2>Schemas</h2>{% for name, schema in spec.components.schemas.items() %}<h3>{{ name }}</h3><ul>
+{% for field, prop in (schema.properties or {}).items() %}<li><code>{{ field }}</code> {{ prop.type or '' }}
+{% if field in (schema.required or []) %}<b>required</b>{% endif %} {{ prop.description or '' }}</li>{% endfor %}
+</ul>{% endfor %}</body></html>"""
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi_json():
+    """Serve the OpenAPI 3 document."""
+    return jsonify(build_spec())
+
+
+@bp.get("/api/v1/docs")
+def docs():
+    """Serve a human-readable page of the same document."""
+    return render_template_string(_DOCS_PAGE, spec=build_spec())

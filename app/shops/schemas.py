@@ -1,0 +1,77 @@
+"""Shop settings as the shop API shows and changes them."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import available_timezones
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from app.schemas import StrictSchema
+from app.shipments.schemas import CANONICAL_STATUSES, LANGUAGES
+
+_CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour.")
+_COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use a colour like #0b6e4f.")
+_HTTPS = validate.URL(schemes={"https", "http"}, require_tld=False)
+
+
+class Branding(StrictSchema):
+    logo_url = fields.String(validate=_HTTPS, allow_none=True)
+    primary_color = fields.String(validate=_COLOUR)
+    accent_color = fields.String(validate=_COLOUR)
+    tone = fields.String(validate=validate.OneOf(("warm", "neutral", "playful")))
+
+
+class Extras(StrictSchema):
+    returns_url = fields.String(validate=_HTTPS, allow_none=True)
+    invoice_url = fields.String(validate=_HTTPS, allow_none=True)
+    faq = fields.List(fields.Dict(), validate=validate.Length(max=10))
+    cross_sell = fields.Dict(allow_none=True)
+
+
+class ShopPatch(StrictSchema):
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    country = fields.String(validate=validate.Length(equal=2))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+    timezone = fields.String()
+    sender = fields.String(allow_none=True, metadata={
+        "description": "An E.164 number (two-way: recipients can reply) or an alphanumeric "
+                       "sender ID of up to 11 characters (one-way: no reply options)."})
+    branding = fields.Nested(Branding)
+    extras = fields.Nested(Extras)
+    lead_minutes = fields.Integer(validate=validate.Range(min=5, max=60))
+    quiet_start = fields.String(validate=_CLOCK)
+    quiet_end = fields.String(validate=_CLOCK)
+    daily_cap = fields.Integer(validate=validate.Range(min=1, max=20))
+    status_texts = fields.List(fields.String(validate=validate.OneOf(CANONICAL_STATUSES)))
+    webhook_url = fields.String(validate=_HTTPS, allow_none=True)
+
+    @validates("timezone")
+    def _timezone(self, value: str, **kwargs):
+        if value not in available_timezones():
+            raise ValidationError("Not an IANA time zone such as Europe/Amsterdam.")
+
+    @validates("sender")
+    def _sender(self, value: str | None, **kwargs):
+        if value is None:
+            return
+        if not (re.fullmatch(r"\+[1-9]\d{6,14}", value) or re.fullmatch(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}", value)):
+            raise ValidationError("Use an E.164 number or an alphanumeric sender ID of at most 11 characters.")
+
+
+class ShopOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    country = fields.String()
+    language = fields.String()
+    timezone = fields.String()
+    sender = fields.String(allow_none=True)
+    two_way = fields.Boolean(metadata={"description": "False when the sender cannot receive replies."})
+    branding = fields.Dict()
+    extras = fields.Dict()
+    lead_minutes = fields.Integer()
+    quiet_start = fields.String()
+    quiet_end = fields.String()
+    daily_cap = fields.Integer()
+    status_texts = fields.List(fields.String())
+    webhook_url = fields.String(allow_none=True)

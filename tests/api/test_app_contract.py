@@ -1,0 +1,101 @@
+"""The app factory, probes, error contract and API docs."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from app.config import ConfigError, Settings
+
+
+def test_factory_applies_overrides(app):
+    assert app.config["TESTING"] is True
+    assert app.config["PUBLIC_BASE_URL"] == "https://bijna.test"
+
+
+@pytest.mark.parametrize("env, name", [
+    ({"ENV": "production"}, "SECRET_KEY"),
+    ({"ENV": "production", "SECRET_KEY": "s" * 40}, "PUBLIC_BASE_URL"),
+    ({"ENV": "production", "SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": "https://b.example"}, "SMS_PROVIDER"),
+    ({"ENV": "production", "SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": "https://b.example",
+      "SMS_PROVIDER": "twilio"}, "TWILIO_ACCOUNT_SID"),
+    ({"ENV": "production", "SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": "https://b.example", "SMS_PROVIDER": "twilio",
+      "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"}, "TWILIO_MESSAGING_SERVICE_SID"),
+    ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+    ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+    ({"SENDER_RATE_PER_SECOND": "fast"}, "SENDER_RATE_PER_SECOND"),
+    ({"SMS_PROVIDER": "carrier-pigeon"}, "SMS_PROVIDER"),
+])
+def test_bad_settings_stop_startup_naming_the_setting(env, name):
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env(env)
+    assert name in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_complete_production_config_is_accepted():
+    settings = Settings.from_env({"ENV": "production", "SECRET_KEY": "s" * 40, "SMS_PROVIDER": "twilio",
+                                  "PUBLIC_BASE_URL": "https://b.example", "TWILIO_ACCOUNT_SID": "AC1",
+                                  "TWILIO_AUTH_TOKEN": "t", "TWILIO_FROM": "+3197010203040"})
+    assert settings.production
+
+
+def test_healthz_and_readyz(client):
+    assert client.get("/healthz").status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["redis"] == "ok"
+
+
+def test_readyz_names_redis_when_it_is_unreachable(db):
+    from conftest import app_config
+
+    broken = create_app(app_config(REDIS_URL="redis://127.0.0.1:1/0"))
+    response = broken.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert "redis" in response.get_json()["error"]["fields"]
+    assert "database" not in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("method, path, status, code", [
+    ("get", "/nowhere", 404, "not_found"),
+    ("delete", "/api/v1/shipments", 405, "method_not_allowed"),
+])
+def test_every_error_is_json(client, method, path, status, code):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+
+
+def test_oversized_bodies_are_refused(client, shop_headers, app):
+    response = client.post("/api/v1/shipments", data="x" * (app.config["MAX_CONTENT_LENGTH"] + 1),
+                           headers={**shop_headers, "Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_unexpected_failures_are_json_500(db):
+    from conftest import app_config
+
+    fresh = create_app(app_config())
+    fresh.add_url_rule("/boom-for-test", "boom", lambda: 1 / 0)
+    response = fresh.test_client().get("/boom-for-test")
+    assert response.status_code == 500
+    assert response.get_json()["error"]["code"] == "internal_error"
+
+
+def test_openapi_document_comes_from_the_schemas(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    create = spec["components"]["schemas"]["ShipmentCreate"]
+    assert {"order_ref", "carrier", "tracking_number", "recipient"} <= set(create["required"])
+    assert "post" in spec["paths"]["/api/v1/shipments"]
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and b"/api/v1/shipments" in page.data
+
+
+def test_shop_settings_say_whether_replies_are_possible(client, shop_headers):
+    assert client.get("/api/v1/shop", headers=shop_headers).get_json()["two_way"] is True
+    one_way = client.patch("/api/v1/shop", json={"sender": "Bloemen"}, headers=shop_headers).get_json()
+    assert one_way["two_way"] is False
+    bad = client.patch("/api/v1/shop", json={"sender": "Way too long sender", "timezone": "Mars/Base"},
+                       headers=shop_headers)
+    assert bad.status_code == 422 and {"sender", "timezone"} <= set(bad.get_json()["error"]["fields"])
