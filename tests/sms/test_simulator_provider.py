@@ -1,0 +1,140 @@
+"""SimulatorProvider against a real Redis (database 15, flushed around each test)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from redis import Redis
+
+from app.sms import simulator_provider
+from app.sms.provider import ACCEPTED, FAILED, OutboundSms
+from app.sms.simulator_provider import (
+    SimulatorProvider,
+    recent_texts,
+    record_inbound,
+    simulated_threads,
+)
+
+# The same database tests/conftest.py uses, so parallel runs can move both together.
+REDIS_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('BIJNA_TEST_REDIS_DB', '15'))}"
+RECIPIENT = "+31612345678"
+
+
+@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
+def redis(request) -> Iterator[Redis]:
+    connection = Redis.from_url(REDIS_URL, decode_responses=request.param)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+    connection.close()
+
+
+@pytest.fixture
+def provider(redis: Redis) -> SimulatorProvider:
+    return SimulatorProvider(redis)
+
+
+def text(body: str = "Je pakket is er over 15 minuten!", to: str = RECIPIENT,
+         reference: str = "msg-1", sender: str | None = "MyShop") -> OutboundSms:
+    return OutboundSms(to=to, body=body, sender=sender, status_callback=None,
+                       validity_seconds=None, reference=reference)
+
+
+def test_sent_text_lands_in_the_recipients_thread(provider, redis):
+    result = provider.send(text())
+
+    assert result.outcome == ACCEPTED
+    assert re.fullmatch(r"SM[0-9a-f]{32}", result.provider_sid)
+    [stored] = simulated_threads(redis)[RECIPIENT]
+    assert stored["sid"] == result.provider_sid
+    assert (stored["to"], stored["from"], stored["body"]) == (
+        RECIPIENT, "MyShop", "Je pakket is er over 15 minuten!"
+    )
+    assert stored["status"] == result.status == "delivered"
+    assert datetime.fromisoformat(stored["created_at"]).tzinfo is not None
+    assert recent_texts(redis)[0]["sid"] == result.provider_sid
+
+
+def test_text_without_shop_sender_comes_from_the_default_sender(provider, redis):
+    provider.send(text(sender=None))
+
+    assert simulated_threads(redis)[RECIPIENT][0]["from"] == "Bijna"
+
+
+def test_lookup_finds_the_text_by_our_reference(provider):
+    started = datetime.now(UTC)
+    sid = provider.send(text(reference="msg-42")).provider_sid
+
+    found = provider.lookup("msg-42", RECIPIENT, started)
+
+    assert found is not None and (found.outcome, found.provider_sid) == (ACCEPTED, sid)
+    assert provider.lookup("msg-43", RECIPIENT, started) is None
+    assert provider.lookup("msg-42", "+31687654321", started) is None
+    assert provider.lookup("msg-42", RECIPIENT, started + timedelta(minutes=1)) is None
+
+
+def test_replies_show_in_the_same_thread_in_order(provider, redis):
+    provider.send(text())
+    reply = record_inbound(redis, RECIPIENT, "1")
+
+    thread = simulated_threads(redis)[RECIPIENT]
+
+    assert [(t["direction"], t["body"]) for t in thread] == [
+        ("outbound", "Je pakket is er over 15 minuten!"),
+        ("inbound", "1"),
+    ]
+    assert thread[1]["sid"] == reply["sid"] and thread[1]["from"] == RECIPIENT
+
+
+def test_stop_blocks_further_texts_like_twilio_until_start(provider, redis):
+    record_inbound(redis, RECIPIENT, " stop ")
+
+    blocked = provider.send(text())
+    record_inbound(redis, RECIPIENT, "START")
+    allowed = provider.send(text())
+
+    assert (blocked.outcome, blocked.error_code, blocked.opted_out) == (FAILED, 21610, True)
+    assert allowed.outcome == ACCEPTED
+
+
+def test_stop_inside_a_sentence_is_not_an_opt_out(provider, redis):
+    record_inbound(redis, RECIPIENT, "please stop by the neighbours")
+
+    assert provider.send(text()).outcome == ACCEPTED
+
+
+def test_number_not_in_e164_is_unusable(provider, redis):
+    result = provider.send(text(to="0612345678"))
+
+    assert (result.outcome, result.error_code, result.number_unusable) == (FAILED, 21211, True)
+    assert simulated_threads(redis) == {}
+
+
+def test_threads_and_recent_list_are_capped(provider, redis, monkeypatch):
+    monkeypatch.setattr(simulator_provider, "THREAD_CAP", 3)
+    monkeypatch.setattr(simulator_provider, "RECENT_CAP", 4)
+
+    for number in range(6):
+        provider.send(text(body=f"bericht {number}", reference=f"msg-{number}"))
+
+    assert [t["body"] for t in simulated_threads(redis)[RECIPIENT]] == [
+        "bericht 3", "bericht 4", "bericht 5"
+    ]
+    assert [t["body"] for t in recent_texts(redis, limit=10)] == [
+        "bericht 5", "bericht 4", "bericht 3", "bericht 2"
+    ]
+
+
+def test_most_recently_active_number_comes_first(redis):
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    moments = iter([start, start + timedelta(minutes=1)])
+    provider = SimulatorProvider(redis, clock=lambda: next(moments))
+    provider.send(text(to="+31600000001"))
+    provider.send(text(to="+31600000002"))
+    record_inbound(redis, "+31600000001", "2", now=start + timedelta(minutes=2))
+
+    assert list(simulated_threads(redis)) == ["+31600000001", "+31600000002"]
