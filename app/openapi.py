@@ -20,6 +20,7 @@ def operation(method: str, path: str, summary: str, body: str | None = None, res
 
 def build_spec() -> dict:
     """Build the document from the registered schemas and operations."""
+    from app.carrier_api import schemas as carrier_schemas
     from app.shipments import schemas as shipment_schemas
     from app.shops import schemas as shop_schemas
 
@@ -28,7 +29,7 @@ def build_spec() -> dict:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", {"type": "object", "properties": {"error": {"type": "object", "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}})
-    for module in (shipment_schemas, shop_schemas, *EXTRA_SCHEMA_MODULES):
+    for module in (shipment_schemas, shop_schemas, carrier_schemas, *EXTRA_SCHEMA_MODULES):
         for name in getattr(module, "DOCUMENTED", None) or _public_schemas(module):
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=getattr(module, name))
@@ -63,6 +64,10 @@ operation("get", "/api/v1/shipments/{shipment_id}", "Fetch a shipment", None, "S
 operation("patch", "/api/v1/shipments/{shipment_id}", "Update notify, recipient or window", "ShipmentPatch",
           "ShipmentOut")
 operation("post", "/api/v1/shipments/{shipment_id}/cancel", "Cancel a shipment", None, "ShipmentOut")
+operation("post", "/api/v1/carrier/events", "Push status events (carrier token)", "EventsIn", "EventsOut")
+operation("post", "/api/v1/carrier/routes/{route_id}/etas", "Push a driver's route of ETAs (carrier token)",
+          "RouteEtasIn", "IngestOut")
+operation("post", "/api/v1/carrier/etas", "Push one stop's ETA (carrier token)", "StopEtaIn", "IngestOut")
 operation("get", "/api/v1/shop", "Show the shop's settings", None, "ShopOut")
 operation("patch", "/api/v1/shop", "Change the shop's settings", "ShopPatch", "ShopOut")
 

@@ -43,3 +43,16 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+def insert_ignoring_duplicates(model, rows: list[dict], unique_columns: list[str]) -> None:
+    """INSERT rows, silently skipping those that clash on a unique key (PostgreSQL and SQLite)."""
+    from app.extensions import db
+
+    if not rows:
+        return
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(model).on_conflict_do_nothing(index_elements=unique_columns), rows)

@@ -12,6 +12,7 @@ from app.models.base import UTCDateTime, new_id, utcnow
 STATUS_RANK = {
     "pending": 0,
     "deferred": 0,
+    "dispatching": 1,
     "unknown": 1,
     "accepted": 2,
     "scheduled": 2,

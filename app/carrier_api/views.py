@@ -1,0 +1,43 @@
+"""Carrier API v1: status events and driver ETAs, authenticated by the carrier token."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+
+from app.auth import carrier_required
+from app.carrier_api import schemas
+from app.errors import ApiError
+from app.ingestion.etas import StopEta, ingest_etas
+from app.ingestion.events import CarrierEvent, ingest_events
+from app.models.base import utcnow
+from app.schemas import load_json
+
+bp = Blueprint("carrier_api", __name__, url_prefix="/api/v1/carrier")
+bp.before_request(carrier_required(lambda: None))
+
+
+@bp.post("/events")
+def events():
+    """Record status events for one or many parcels."""
+    data = load_json(schemas.EventsIn())
+    result = ingest_events(g.carrier, [CarrierEvent(**event) for event in data["events"]], utcnow())
+    return schemas.EventsOut().dump(result.as_dict())
+
+
+@bp.post("/routes/<route_id>/etas")
+def route_etas(route_id: str):
+    """Apply one driver's whole route of ETAs at once (the hot path)."""
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ApiError(400, "invalid_json", "The body must be a JSON object (Content-Type: application/json).")
+    observed_at, stops = schemas.load_route_etas(body)
+    return ingest_etas(g.carrier, route_id[:100], observed_at, stops, utcnow()).as_dict()
+
+
+@bp.post("/etas")
+def stop_eta():
+    """Apply one stop's ETA."""
+    data = load_json(schemas.StopEtaIn())
+    stop = StopEta(data["tracking_number"], data["eta"], data["stop_sequence"])
+    return schemas.IngestOut().dump(ingest_etas(g.carrier, data["route_id"], data["observed_at"], [stop],
+                                                utcnow()).as_dict())

@@ -1,0 +1,71 @@
+"""The outbox: every text is a committed row before any worker hears of it.
+
+Views, ingestion and conversations call `queue_texts`; the send job and the sweeper do the rest.
+A dedupe key per (shipment, kind) makes a second attempt to queue the same text a no-op,
+whichever process tries it, which is what keeps "exactly one arriving-soon text" true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Message
+from app.models.base import insert_ignoring_duplicates, new_id
+from app.notify.segments import count_segments
+
+
+@dataclass(frozen=True)
+class Text:
+    """One text to queue."""
+
+    to: str
+    kind: str
+    body: str
+    shop_id: str | None = None
+    shipment_id: str | None = None
+    dedupe_key: str | None = None
+    send_after: datetime | None = None  # quiet hours: hold until then
+    valid_for: timedelta | None = None  # after created + valid_for it expires unsent
+
+
+def store_texts(texts: list[Text], now: datetime) -> list[dict]:
+    """Insert the texts not queued before (by dedupe key); return the rows that landed. Does not commit."""
+    if not texts:
+        return []
+    rows = []
+    for text in texts:
+        encoding, segments = count_segments(text.body)
+        start = text.send_after or now
+        rows.append({
+            "id": new_id(), "direction": "out", "kind": text.kind, "to_number": text.to, "body": text.body,
+            "shop_id": text.shop_id, "shipment_id": text.shipment_id, "dedupe_key": text.dedupe_key,
+            "encoding": encoding, "segments": segments, "status": "pending", "attempts": 0,
+            "created_at": now, "updated_at": now, "send_after": text.send_after,
+            "expires_at": start + text.valid_for if text.valid_for else None,
+        })
+    insert_ignoring_duplicates(Message, rows, ["dedupe_key"])
+    keyed = [row["id"] for row in rows if row["dedupe_key"]]
+    if not keyed:
+        return rows
+    # Rows whose key existed were skipped by the insert: keep only the ones that landed.
+    landed = set(db.session.execute(select(Message.id).where(Message.id.in_(keyed))).scalars())
+    return [row for row in rows if not row["dedupe_key"] or row["id"] in landed]
+
+
+def enqueue_due(rows: list[dict], now: datetime) -> None:
+    """Enqueue the stored texts that may go now; held ones wait for the sweeper. Call after commit."""
+    from workers.sending import enqueue_sends
+
+    enqueue_sends([row["id"] for row in rows if not row["send_after"] or row["send_after"] <= now])
+
+
+def queue_texts(texts: list[Text], now: datetime) -> list[str]:
+    """Store texts, commit, then enqueue the ones due now; return the ids of the new texts."""
+    rows = store_texts(texts, now)
+    db.session.commit()
+    enqueue_due(rows, now)
+    return [row["id"] for row in rows]

@@ -1,0 +1,53 @@
+"""Compose a text for a shipment: the shop's voice, the recipient's language, local times."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Shipment, Shop, ShopTemplate
+from app.notify.quiet_hours import defer_until
+from app.notify.templates import render
+from app.notify.windows import format_time
+from app.outbox import Text
+from app.urls import tracking_url
+
+
+def first_name(full_name: str | None) -> str:
+    """Return the first word of a name: texts and pages never show more."""
+    return (full_name or "").strip().split(" ")[0]
+
+
+def shop_override(shop_id: str, kind: str, language: str) -> str | None:
+    """Return the shop's own template for this kind and language, if it saved one."""
+    return db.session.execute(select(ShopTemplate.body).where(
+        ShopTemplate.shop_id == shop_id, ShopTemplate.kind == kind, ShopTemplate.language == language)).scalar()
+
+
+def template_context(shipment: Shipment, shop: Shop, extra: dict) -> dict:
+    """Build a template context: the shop, the recipient, the link, and times in the shop's zone."""
+    context = {"shop_name": shop.name, "first_name": first_name(shipment.recipient_name),
+               "tracking_url": tracking_url(shipment.tracking_token), "two_way": shop.two_way,
+               "order_ref": shipment.order_ref}
+    for key, value in extra.items():
+        context[key] = format_time(value, shop.timezone) if isinstance(value, datetime) else value
+    return context
+
+
+def compose(shipment: Shipment, shop: Shop, kind: str, extra: dict, *, now: datetime, urgent: bool = True,
+            valid_for: timedelta | None = None, dedupe_key: str | None = None) -> Text:
+    """Return the text of `kind` for a shipment, held until quiet hours end when not urgent."""
+    language = shipment.recipient_language or shop.language
+    body = render(kind, language, template_context(shipment, shop, extra), shop_override(shop.id, kind, language))
+    send_after = None if urgent else defer_until(now, shop.timezone, *quiet_hours(shop))
+    return Text(to=shipment.recipient_phone, kind=kind, body=body, shop_id=shop.id, shipment_id=shipment.id,
+                dedupe_key=dedupe_key, send_after=send_after, valid_for=valid_for)
+
+
+def quiet_hours(shop: Shop):
+    """Return the shop's quiet hours as two times of day."""
+    from datetime import time
+
+    return time.fromisoformat(shop.quiet_start), time.fromisoformat(shop.quiet_end)

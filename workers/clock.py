@@ -1,0 +1,31 @@
+"""The clock: runs the sweeper every few seconds (one per deployment is enough; more is harmless)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+
+from app import create_app
+from app.models.base import utcnow
+from workers.sweeper import sweep
+
+log = logging.getLogger("bijna.clock")
+
+
+def main() -> None:
+    """Sweep every --every seconds until stopped."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--every", type=float, default=5.0)
+    args = parser.parse_args()
+    app = create_app()
+    while True:
+        with app.app_context():
+            done = sweep(utcnow())
+        if any(done.values()):
+            log.info("sweep: %s", done)
+        time.sleep(args.every)
+
+
+if __name__ == "__main__":
+    main()

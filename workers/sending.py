@@ -1,0 +1,142 @@
+"""Sending texts: claim rows from the outbox, respect the sender's rate, record what the provider said.
+
+A text is claimed (pending → dispatching) in one UPDATE before the provider is called, so two
+workers never send the same row. A row left in `dispatching` by a dead worker, or a send whose
+outcome is unclear (`unknown`), is reconciled by looking it up at the provider before any resend.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from rq import Queue
+from sqlalchemy import or_, select, update
+
+from app.extensions import db, redis_connection
+from app.models import Message, OptOut, Shop
+from app.models.base import insert_ignoring_duplicates, utcnow
+from app.phones import mask
+from app.ratelimit import SenderRateLimit
+from app.sms.factory import current_provider
+from app.sms.provider import ACCEPTED, FAILED, RETRY, UNKNOWN, OutboundSms, SendResult
+from app.urls import public_url
+from workers.queues import TEXTS, queue
+
+log = logging.getLogger(__name__)
+
+BATCH = 50  # texts per job: RQ costs milliseconds per job, a send well under one
+JOB_TIMEOUT = 120
+MAX_ATTEMPTS = 6
+OPT_OUT_SOURCES = {"opted_out": "provider_error", "number_unusable": "unusable_number"}
+
+
+def enqueue_sends(message_ids: list[str]) -> None:
+    """Enqueue send jobs for committed texts, in batches, in one Redis round trip."""
+    if not message_ids:
+        return
+    jobs = [Queue.prepare_data(send_texts, args=(message_ids[i:i + BATCH],), timeout=JOB_TIMEOUT,
+                               result_ttl=0, failure_ttl=7 * 24 * 3600)
+            for i in range(0, len(message_ids), BATCH)]
+    queue(TEXTS).enqueue_many(jobs)
+
+
+def retry_later(message_id: str, delay: timedelta) -> None:
+    """Enqueue one text again after a delay (RQ's scheduler runs it)."""
+    queue(TEXTS).enqueue_in(delay, send_texts, [message_id], result_ttl=0, job_timeout=JOB_TIMEOUT)
+
+
+def send_texts(message_ids: list[str], now: datetime | None = None) -> dict[str, int]:
+    """Send the given texts that are still pending and due; return a count per outcome."""
+    now = now or utcnow()
+    claimed = _claim(message_ids, now)
+    counts: dict[str, int] = {}
+    if not claimed:
+        return counts
+    provider = current_provider()
+    limit = SenderRateLimit(redis_connection(), current_app.config["SENDER_RATE_PER_SECOND"])
+    callback = public_url("/webhooks/twilio/status")
+    opted_out = set(db.session.execute(select(OptOut.phone).where(
+        OptOut.phone.in_({m.to_number for m in claimed}))).scalars())
+    senders = _senders({m.shop_id for m in claimed if m.shop_id})
+    for message in claimed:
+        outcome = _send_one(message, provider, limit, callback, senders.get(message.shop_id), opted_out, utcnow())
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def _claim(message_ids: list[str], now: datetime) -> list[Message]:
+    claimed_ids = list(db.session.execute(
+        update(Message)
+        .where(Message.id.in_(message_ids), Message.status == "pending",
+               or_(Message.send_after.is_(None), Message.send_after <= now))
+        .values(status="dispatching", attempts=Message.attempts + 1, updated_at=now)
+        .returning(Message.id)).scalars())
+    db.session.commit()
+    if not claimed_ids:
+        return []
+    rows = db.session.execute(select(Message).where(Message.id.in_(claimed_ids))).scalars()
+    order = {message_id: i for i, message_id in enumerate(message_ids)}
+    return sorted(rows, key=lambda m: order[m.id])
+
+
+def _senders(shop_ids: set[str]) -> dict[str, str | None]:
+    if not shop_ids:
+        return {}
+    return dict(db.session.execute(select(Shop.id, Shop.sender).where(Shop.id.in_(shop_ids))).all())
+
+
+def _send_one(message, provider, limit, callback, sender, opted_out, now) -> str:
+    if message.expires_at and now >= message.expires_at:
+        return _finish(message, "expired", now, error_message="Too late to be useful; not sent.")
+    if message.to_number in opted_out:
+        return _finish(message, "skipped", now, error_message="The number opted out.")
+    limit.acquire(sender or "default", message.segments)
+    validity = int((message.expires_at - now).total_seconds()) if message.expires_at else None
+    result = provider.send(OutboundSms(
+        to=message.to_number, body=message.body, sender=sender, status_callback=callback,
+        validity_seconds=max(1, min(validity, 36_000)) if validity else None, reference=message.id))
+    return record_result(message, result, utcnow())
+
+
+def record_result(message: Message, result: SendResult, now: datetime) -> str:
+    """Store what the provider said about one send and act on it; return the outcome."""
+    if result.outcome == ACCEPTED:
+        return _finish(message, result.status or "accepted", now, sid=result.provider_sid, sent=True)
+    if result.outcome == FAILED:
+        for flag, source in OPT_OUT_SOURCES.items():
+            if getattr(result, flag):
+                opt_out(message.to_number, source, now)
+        return _finish(message, "failed", now, error_code=result.error_code, error_message=result.error_message)
+    if result.outcome == UNKNOWN:
+        log.warning("send of %s to %s unclear (%s): reconcile before resending",
+                    message.id, mask(message.to_number), result.error_message)
+        return _finish(message, "unknown", now, error_code=result.error_code, error_message=result.error_message)
+    if message.attempts >= MAX_ATTEMPTS:
+        return _finish(message, "failed", now, error_code=result.error_code,
+                       error_message=f"Gave up after {message.attempts} attempts: {result.error_message}")
+    # RETRY: never processed by the provider, so sending again cannot double it.
+    delay = timedelta(seconds=min(2 ** message.attempts, 60))
+    _finish(message, "pending", now, error_code=result.error_code, error_message=result.error_message)
+    retry_later(message.id, delay)
+    return RETRY
+
+
+def _finish(message: Message, status: str, now: datetime, *, sid: str | None = None, sent: bool = False,
+            error_code: int | None = None, error_message: str | None = None) -> str:
+    message.status, message.updated_at = status, now
+    if sid:
+        message.provider_sid = sid
+    if sent:
+        message.sent_at = now
+    if error_code is not None or error_message is not None:
+        message.error_code, message.error_message = error_code, (error_message or "")[:300]
+    db.session.commit()
+    return status
+
+
+def opt_out(phone: str, source: str, now: datetime) -> None:
+    """Record that a number must get no more texts (idempotent, race-free). Does not commit."""
+    insert_ignoring_duplicates(OptOut, [{"phone": phone, "source": source, "created_at": now}], ["phone"])
+
