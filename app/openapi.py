@@ -21,6 +21,7 @@ def operation(method: str, path: str, summary: str, body: str | None = None, res
 def build_spec() -> dict:
     """Build the document from the registered schemas and operations."""
     from app.carrier_api import schemas as carrier_schemas
+    from app.shipments import messages as message_schemas
     from app.shipments import schemas as shipment_schemas
     from app.shops import schemas as shop_schemas
 
@@ -29,7 +30,7 @@ def build_spec() -> dict:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", {"type": "object", "properties": {"error": {"type": "object", "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}})
-    for module in (shipment_schemas, shop_schemas, carrier_schemas, *EXTRA_SCHEMA_MODULES):
+    for module in (shipment_schemas, shop_schemas, carrier_schemas, message_schemas, *EXTRA_SCHEMA_MODULES):
         for name in getattr(module, "DOCUMENTED", None) or _public_schemas(module):
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=getattr(module, name))
@@ -68,6 +69,9 @@ operation("post", "/api/v1/carrier/events", "Push status events (carrier token)"
 operation("post", "/api/v1/carrier/routes/{route_id}/etas", "Push a driver's route of ETAs (carrier token)",
           "RouteEtasIn", "IngestOut")
 operation("post", "/api/v1/carrier/etas", "Push one stop's ETA (carrier token)", "StopEtaIn", "IngestOut")
+operation("get", "/api/v1/shipments/{shipment_id}/messages", "List a shipment's texts with their status", None,
+          "MessageList")
+operation("get", "/api/v1/messages", "List the shop's latest texts", None, "MessageList")
 operation("get", "/api/v1/shop", "Show the shop's settings", None, "ShopOut")
 operation("patch", "/api/v1/shop", "Change the shop's settings", "ShopPatch", "ShopOut")
 
