@@ -46,7 +46,7 @@ def test_healthz_and_readyz(client):
 
 
 def test_readyz_names_redis_when_it_is_unreachable(db):
-    from conftest import app_config
+    from bijna_testing import app_config
 
     broken = create_app(app_config(REDIS_URL="redis://127.0.0.1:1/0"))
     response = broken.test_client().get("/readyz")
@@ -73,7 +73,7 @@ def test_oversized_bodies_are_refused(client, shop_headers, app):
 
 
 def test_unexpected_failures_are_json_500(db):
-    from conftest import app_config
+    from bijna_testing import app_config
 
     fresh = create_app(app_config())
     fresh.add_url_rule("/boom-for-test", "boom", lambda: 1 / 0)

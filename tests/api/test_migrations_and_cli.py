@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, inspect
 
 from app import create_app
 from app.extensions import db as _db
-from conftest import DATABASE_URL, recreate_database, app_config
+from bijna_testing import DATABASE_URL, recreate_database, app_config
 
 TABLES = {"shops", "carriers", "shipments", "messages", "status_events", "conversations", "opt_outs",
           "feedback", "rebooking_commands", "shop_webhooks", "shop_templates"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import shipment_body
+from bijna_testing import shipment_body
 
 URL = "/api/v1/shipments"
 

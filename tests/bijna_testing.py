@@ -1,0 +1,35 @@
+"""Shared test helpers (imported by name; conftest modules are not importable reliably)."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+
+PG_ADMIN = os.environ.get("BIJNA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+DB_NAME = os.environ.get("BIJNA_TEST_DB", "bijna_test")
+REDIS_DB = int(os.environ.get("BIJNA_TEST_REDIS_DB", "15"))
+DATABASE_URL = PG_ADMIN.rsplit("/", 1)[0] + f"/{DB_NAME}"
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
+
+
+def recreate_database(name: str) -> None:
+    """Drop and create a PostgreSQL database (used for a clean migration from empty)."""
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def app_config(**overrides) -> dict:
+    """The config every test app starts from."""
+    return {"ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": DATABASE_URL.replace(
+        "postgresql://", "postgresql+psycopg://"), "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
+        "PUBLIC_BASE_URL": "https://bijna.test", "SMS_PROVIDER": "simulator", **overrides}
+
+
+def shipment_body(**overrides) -> dict:
+    """A valid create-shipment body; tests override what they exercise."""
+    body = {"order_ref": "1001", "carrier": "simcarrier", "tracking_number": "3SBIJ0001",
+            "recipient": {"phone": "06 12345678", "name": "Anna de Vries", "city": "Utrecht"}}
+    body.update(overrides)
+    return body
