@@ -31,13 +31,9 @@ def _int(name: str, value: str) -> int:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
 
 
-def _bool(name: str, value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off", ""):
-        return False
-    raise ConfigError(f"{name} must be true or false, got {value!r}")
+def webhook_auth_token(config) -> str:
+    """Return the token Twilio webhooks are signed with: Twilio's, or the simulator's own."""
+    return config["TWILIO_AUTH_TOKEN"] if config["SMS_PROVIDER"] == "twilio" else config["SIMULATOR_AUTH_TOKEN"]
 
 
 @dataclass
@@ -67,7 +63,7 @@ class Settings:
     @property
     def twilio_auth_token(self) -> str:
         """The token webhooks are signed with: Twilio's, or the simulator's own."""
-        return self.TWILIO_AUTH_TOKEN if self.SMS_PROVIDER == "twilio" else self.SIMULATOR_AUTH_TOKEN
+        return webhook_auth_token(vars(self))
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -124,4 +120,3 @@ class Settings:
         return values
 
 
-__all__ = ["ConfigError", "Settings", "ROOT", "_bool"]

@@ -105,3 +105,31 @@ def make_shipment(client, shop_headers, carrier):
         return response.get_json()
 
     return make
+
+
+@pytest.fixture
+def twilio(app, db):
+    """Point the app at a local Twilio stand-in through the real SDK for one test."""
+    from devtools.twilio_standin import TwilioStandin
+
+    saved = {key: app.config[key] for key in ("SMS_PROVIDER", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
+                                              "TWILIO_FROM", "TWILIO_API_BASE_URL")}
+    with TwilioStandin() as standin:
+        app.config.update(SMS_PROVIDER="twilio", TWILIO_ACCOUNT_SID="AC" + "0" * 32, TWILIO_AUTH_TOKEN="test-token",
+                          TWILIO_FROM="+3197010203040", TWILIO_API_BASE_URL=standin.base_url)
+        app.extensions.pop("sms_provider", None)
+        yield standin
+    app.config.update(saved)
+    app.extensions.pop("sms_provider", None)
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Run every queued RQ job with a real burst worker; return how many ran."""
+    from workers.run import build_worker
+
+    def run() -> None:
+        build_worker(app).work(burst=True, with_scheduler=False)
+        _db.session.expire_all()
+
+    return run

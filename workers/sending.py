@@ -48,9 +48,12 @@ def retry_later(message_id: str, delay: timedelta) -> None:
 
 
 def send_texts(message_ids: list[str], now: datetime | None = None) -> dict[str, int]:
-    """Send the given texts that are still pending and due; return a count per outcome."""
-    now = now or utcnow()
-    claimed = _claim(message_ids, now)
+    """Send the given texts that are still pending and due; return a count per outcome.
+
+    `now` pins the clock (tests); by default each text is judged at the moment it is sent.
+    """
+    clock = (lambda: now) if now else utcnow
+    claimed = _claim(message_ids, clock())
     counts: dict[str, int] = {}
     if not claimed:
         return counts
@@ -61,7 +64,7 @@ def send_texts(message_ids: list[str], now: datetime | None = None) -> dict[str,
         OptOut.phone.in_({m.to_number for m in claimed}))).scalars())
     senders = _senders({m.shop_id for m in claimed if m.shop_id})
     for message in claimed:
-        outcome = _send_one(message, provider, limit, callback, senders.get(message.shop_id), opted_out, utcnow())
+        outcome = _send_one(message, provider, limit, callback, senders.get(message.shop_id), opted_out, clock())
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
@@ -97,7 +100,7 @@ def _send_one(message, provider, limit, callback, sender, opted_out, now) -> str
     result = provider.send(OutboundSms(
         to=message.to_number, body=message.body, sender=sender, status_callback=callback,
         validity_seconds=max(1, min(validity, 36_000)) if validity else None, reference=message.id))
-    return record_result(message, result, utcnow())
+    return record_result(message, result, now)
 
 
 def record_result(message: Message, result: SendResult, now: datetime) -> str:

@@ -6,6 +6,7 @@ from functools import wraps
 
 from flask import abort, current_app, request
 
+from app.config import webhook_auth_token
 from app.sms.signature import SIGNATURE_HEADER, is_valid_twilio_request
 from app.urls import public_url
 
@@ -21,7 +22,7 @@ def twilio_signed(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        token = current_app.config["SETTINGS"].twilio_auth_token
+        token = webhook_auth_token(current_app.config)
         if not is_valid_twilio_request(token, signed_url(), request.form, request.headers.get(SIGNATURE_HEADER, "")):
             abort(403, "Invalid or missing X-Twilio-Signature.")
         return view(*args, **kwargs)

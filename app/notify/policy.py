@@ -1,0 +1,273 @@
+"""Decide which text a shipment's recipient gets, and when. Pure: values in, decisions out.
+
+Callers build a `ShipmentState` from the database *after* applying the update, call
+`decide_on_status` (status changed), `decide_on_eta` (ETA changed) or `decide_on_update`
+(either), record every returned `Decision` as a message, and render it with
+`templates.render(decision.kind, ...)` after `templates.localize(decision.context, tz)`.
+
+Rules
+- Nothing at all when notifications are off or the recipient opted out, and nothing
+  after the shipment ended (status delivered/cancelled/returned, or a text for one of
+  those already went out, which also covers events arriving out of order). The one text
+  an ending gets is its own status text on the transition: "delivered" (asking a 1-5
+  rating when two-way) and, if the shop enabled them, "returned"/"cancelled".
+- arriving_soon and delay are the product's core: always on, never gated by
+  `enabled_statuses`. A status text, out_for_delivery included, is sent only if the shop
+  enabled it, once per shipment; failed_attempt may repeat (each attempt is news).
+- out_for_delivery: once, on the transition, with a narrowed window from the ETA, else
+  the promised window, else no time at all (context["window_source"] says which).
+  If arriving_soon is already due, only arriving_soon goes: two texts a minute apart
+  would be spam.
+- arriving_soon: once, when ETA - now <= lead time; an ETA up to STALE_ETA in the
+  past still counts (the driver is at the door), an older one is a stale update.
+  `sent` is what makes it once: jitter around the threshold and late or out-of-order
+  updates find the kind there and return nothing.
+- delay: when the ETA passes the window's end by DELAY_GRACE; again only when the ETA
+  slipped DELAY_REPEAT_MARGIN past the last announced one. Only while in flight.
+  After arriving_soon went out the recipient already has a fresher estimate, so a delay
+  then needs the driver to be at least lead time + DELAY_REPEAT_MARGIN away again.
+- One update gives at most one text.
+
+Daily cap: every text counts, and nothing goes once texts_today >= daily_cap. While the
+parcel is in flight and arriving_soon has not gone yet, RESERVED_FOR_ARRIVING_SOON slot
+is kept free for it: the cap exists against chatty status flapping, and must never
+starve the one text the product is for. (A cap of 1 therefore means "arriving_soon only".)
+
+Urgency: texts about a delivery happening now (out_for_delivery, arriving_soon, delay)
+are urgent and ignore quiet hours; status texts are not and wait for the morning
+(`quiet_hours.defer_until`). Validity counts from when a text is due (its creation,
+or the end of quiet hours when deferred); past it the text must expire, not arrive late.
+
+Contract with callers (state the policy cannot see)
+- After sending out_for_delivery, store context["window_from"/"window_to"] as the
+  shipment's window_start/window_end: it is the promise the recipient now holds and
+  delay is measured against it.
+- After sending delay, store context["new_eta"] as last_delay_eta (leave the window).
+- `sent`: include queued texts. Reset out_for_delivery, arriving_soon, delay and
+  last_delay_eta when a failed_attempt is recorded: the next attempt is a new run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.notify.windows import LATE_GRACE, is_late, minutes_away, narrow_window
+
+STATUSES = (
+    "registered", "sorted", "in_transit", "out_for_delivery", "delivered",
+    "failed_attempt", "delayed", "exception", "returned", "cancelled",
+)
+TERMINAL = frozenset({"delivered", "cancelled", "returned"})
+IN_FLIGHT = frozenset({"sorted", "in_transit", "out_for_delivery", "delayed"})
+# Statuses with a text of the same name; "registered" has none (the shop already
+# confirmed the order). out_for_delivery is handled on its own (narrowed window).
+STATUS_KINDS = frozenset({
+    "sorted", "in_transit", "delayed", "exception", "failed_attempt",
+    "delivered", "returned", "cancelled",
+})
+REPEATABLE_STATUS_KINDS = frozenset({"failed_attempt"})
+URGENT_KINDS = frozenset({"out_for_delivery", "arriving_soon", "delay"})
+
+# Arriving soon is worthless once the driver has been and gone: it lives until
+# ETA + 5 min, at most 20 min (the default lead time plus a little).
+ARRIVING_SOON_VALID_FOR = timedelta(minutes=20)
+ARRIVING_SOON_AFTER_ETA = timedelta(minutes=5)
+STALE_ETA = timedelta(minutes=5)  # an ETA further in the past is an old update
+# A one-hour window told two hours late is still mostly ahead of the recipient.
+OUT_FOR_DELIVERY_VALID_FOR = timedelta(hours=2)
+# A delay text an hour late has usually been overtaken by the next ETA.
+DELAY_VALID_FOR = timedelta(hours=1)
+# Status news stays true for the day; 10 h is also Twilio's maximum ValidityPeriod.
+STATUS_VALID_FOR = timedelta(hours=10)
+DELAY_GRACE = LATE_GRACE  # 5 min: a window missed by minutes is not worth a text
+DELAY_REPEAT_MARGIN = timedelta(minutes=30)  # less is jitter, not news
+RESERVED_FOR_ARRIVING_SOON = 1
+
+
+@dataclass(frozen=True)
+class ShipmentState:
+    """A shipment as the policy sees it, after the update was applied."""
+
+    status: str
+    notify: bool
+    opted_out: bool
+    window_start: datetime | None
+    window_end: datetime | None
+    eta: datetime | None
+    lead_minutes: int
+    sent: frozenset[str]
+    last_delay_eta: datetime | None
+    texts_today: int
+    daily_cap: int
+    enabled_statuses: frozenset[str]
+    two_way: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One text to send: its kind (= template name) and how to send it."""
+
+    kind: str
+    urgent: bool
+    valid_for: timedelta
+    context: dict
+
+
+def spoken_minutes(minutes: int) -> int:
+    """Round minutes the way people say them: exact below 10, else to the nearest 5."""
+    if minutes < 10:
+        return max(minutes, 1)
+    return 5 * math.floor(minutes / 5 + 0.5)
+
+
+def _silenced(state: ShipmentState) -> bool:
+    """Tell whether the recipient must get nothing at all."""
+    return not state.notify or state.opted_out
+
+
+def _finished(state: ShipmentState) -> bool:
+    """Tell whether the shipment ended (by status, or by a text that already said so)."""
+    return state.status in TERMINAL or bool(state.sent & TERMINAL)
+
+
+def _within_cap(state: ShipmentState, kind: str) -> bool:
+    """Apply the daily cap, keeping a slot free for a pending arriving_soon."""
+    if state.texts_today >= state.daily_cap:
+        return False
+    reserving = (
+        kind != "arriving_soon"
+        and "arriving_soon" not in state.sent
+        and state.status in IN_FLIGHT
+    )
+    return not reserving or state.texts_today < state.daily_cap - RESERVED_FOR_ARRIVING_SOON
+
+
+def _arriving_soon(state: ShipmentState, now: datetime) -> Decision | None:
+    """Return the arriving_soon text if it is due now."""
+    if state.status not in IN_FLIGHT or state.eta is None or "arriving_soon" in state.sent:
+        return None
+    ahead = state.eta - now
+    if ahead > timedelta(minutes=state.lead_minutes) or ahead < -STALE_ETA:
+        return None
+    valid_for = min(ARRIVING_SOON_VALID_FOR, max(ahead, timedelta(0)) + ARRIVING_SOON_AFTER_ETA)
+    context = {
+        "eta": state.eta,
+        "minutes": spoken_minutes(minutes_away(state.eta, now)),
+        "two_way": state.two_way,
+    }
+    return Decision("arriving_soon", True, valid_for, context)
+
+
+def _delay(state: ShipmentState, now: datetime) -> Decision | None:
+    """Return the delay text if the ETA moved meaningfully past what was promised."""
+    eta = state.eta
+    if state.status not in IN_FLIGHT or eta is None or state.window_end is None:
+        return None
+    if eta <= now or not is_late(eta, state.window_end, DELAY_GRACE):
+        return None
+    if state.last_delay_eta is not None:
+        if eta < state.last_delay_eta + DELAY_REPEAT_MARGIN:
+            return None
+    elif "delay" in state.sent:
+        return None  # queued but not yet recorded: never a second "first" delay
+    if "arriving_soon" in state.sent and (
+        eta - now < timedelta(minutes=state.lead_minutes) + DELAY_REPEAT_MARGIN
+    ):
+        return None
+    new_from, new_to = narrow_window(eta)
+    context = {
+        "new_eta": eta,
+        "new_window_from": new_from,
+        "new_window_to": new_to,
+        "window_from": state.window_start,
+        "window_to": state.window_end,
+        "two_way": state.two_way,
+    }
+    return Decision("delay", True, DELAY_VALID_FOR, context)
+
+
+def _out_for_delivery(state: ShipmentState) -> Decision:
+    """Return the out_for_delivery text with the best window known."""
+    if state.eta is not None:
+        (window_from, window_to), source = narrow_window(state.eta), "eta"
+    elif state.window_start is not None and state.window_end is not None:
+        window_from, window_to, source = state.window_start, state.window_end, "promised"
+    else:
+        window_from, window_to, source = None, None, "none"
+    context = {
+        "window_from": window_from,
+        "window_to": window_to,
+        "window_source": source,
+        "two_way": state.two_way,
+    }
+    return Decision("out_for_delivery", True, OUT_FOR_DELIVERY_VALID_FOR, context)
+
+
+def _status_text(state: ShipmentState, now: datetime) -> Decision | None:
+    """Return the text the new status calls for, if any."""
+    if state.status == "out_for_delivery":
+        if "arriving_soon" in state.sent:
+            return None
+        due = _arriving_soon(state, now)  # core: due even when the shop disabled the status
+        if due is not None or "out_for_delivery" in state.sent:
+            return due
+        return _out_for_delivery(state) if "out_for_delivery" in state.enabled_statuses else None
+    kind = state.status
+    if kind not in STATUS_KINDS or kind not in state.enabled_statuses:
+        return None
+    if kind in state.sent and kind not in REPEATABLE_STATUS_KINDS:
+        return None
+    if kind == "delayed" and "delay" in state.sent:
+        return None  # they already have a concrete new time; "delayed" would be vaguer
+    return Decision(kind, False, STATUS_VALID_FOR, {"status": kind, "two_way": state.two_way})
+
+
+def decide_on_status(
+    state: ShipmentState, previous_status: str | None, now: datetime
+) -> list[Decision]:
+    """Return the texts (zero or one) a change of status calls for."""
+    if _silenced(state) or previous_status == state.status:
+        return []
+    if previous_status in TERMINAL or state.sent & TERMINAL:
+        return []  # a parcel that ended does not come back to life by text
+    decision = _status_text(state, now)
+    return [decision] if decision is not None and _within_cap(state, decision.kind) else []
+
+
+def decide_on_eta(state: ShipmentState, now: datetime) -> list[Decision]:
+    """Return the texts (zero or one) a new ETA calls for: arriving_soon wins over delay."""
+    if _silenced(state) or _finished(state):
+        return []
+    for decision in (_arriving_soon(state, now), _delay(state, now)):
+        if decision is not None and _within_cap(state, decision.kind):
+            return [decision]
+    return []
+
+
+def decide_on_update(
+    state: ShipmentState, previous_status: str | None, now: datetime
+) -> list[Decision]:
+    """Return the one text (if any) for an update that may change status and ETA at once.
+
+    An urgent status text (out_for_delivery, or arriving_soon in its place) wins; else a
+    text about the ETA (arriving_soon, delay) wins over routine status news, because it
+    is more concrete ("new time 16:10" beats "your parcel is delayed").
+    """
+    by_status = decide_on_status(state, previous_status, now)
+    if by_status and by_status[0].urgent:
+        return by_status
+    return decide_on_eta(state, now) or by_status
+
+
+def still_relevant(kind: str, state: ShipmentState) -> bool:
+    """Tell whether a text decided earlier (e.g. deferred overnight) should still go out."""
+    if _silenced(state):
+        return False
+    if kind in URGENT_KINDS:
+        return state.status in IN_FLIGHT and not _finished(state)
+    if kind in STATUS_KINDS:
+        return state.status == kind  # "in transit" is wrong news once it is delivered
+    return True
+

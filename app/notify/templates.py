@@ -1,0 +1,224 @@
+"""Render SMS texts from sms_templates/<language>/<kind>.txt, or from a shop's override.
+
+Variables every shipment text gets (COMMON):
+    shop_name     the shop's display name; texts are signed with it
+    first_name    recipient's first name, may be "" (templates must read well without)
+    tracking_url  ~40-character link to the tracking page
+    two_way       False for alphanumeric senders: then never offer reply options
+Extra variables per kind (times are local "14:10" strings, see `localize`):
+    out_for_delivery   window_from, window_to (both None when no time is known yet)
+    arriving_soon      minutes (int, already rounded for speech), eta
+    delay              new_eta, new_window_from, new_window_to
+    slot_offer         slot_lines: ["A di 18-21", "B wo 9-12"] (windows.format_slot)
+    rebook_confirmed_slot    slot: "wo 9-12"
+    rebook_confirmed_pickup  pickup_point: "Primera, Kerkstraat 12"
+    clarify            question: "delivery_options" | "slot_offer" | "rating";
+                       slot_lines (used when question == "slot_offer", else may be [])
+    rating_thanks      rating: int 1-5
+    delivered, failed_attempt, in_transit, sorted, exception, returned, cancelled,
+    delayed, rebook_confirmed_neighbour, rebook_refused, slot_expired: COMMON only
+Texts about the phone number rather than one parcel get only shop_name (the name the
+sender uses; "Bijna" when no single shop applies): help, stopped, started,
+unknown_number; disambiguation also gets choices: [{"letter", "order_ref", "shop_name"}].
+
+Reply options always mean the same, whichever text asked: 1 = neighbours, 2 = new time,
+3 = pickup point (asked by arriving_soon, delay, failed_attempt, clarify); a bare digit
+after "delivered" is a 1-5 rating; a letter answers slot_offer or disambiguation.
+
+Shop overrides are untrusted Jinja source, so everything renders in Jinja's immutable
+sandbox (no attribute tricks reaching Python internals). The sandbox does not bound CPU
+or memory: render overrides only where a job timeout applies.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import cache, lru_cache
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from app.notify.segments import count_segments, to_gsm7
+from app.notify.windows import format_time
+
+TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "sms_templates"
+LANGUAGES = ("nl", "en")
+FALLBACK_LANGUAGE = "en"
+MAX_SEGMENTS = 3  # a shop override longer than this costs more than it tells
+MAX_TEMPLATE_CHARS = 1000
+
+COMMON = ("shop_name", "first_name", "tracking_url", "two_way")
+_VARIABLES: dict[str, tuple[str, ...]] = {
+    "out_for_delivery": (*COMMON, "window_from", "window_to"),
+    "arriving_soon": (*COMMON, "minutes", "eta"),
+    "delay": (*COMMON, "new_eta", "new_window_from", "new_window_to"),
+    "delivered": COMMON,
+    "failed_attempt": COMMON,
+    "in_transit": COMMON,
+    "sorted": COMMON,
+    "exception": COMMON,
+    "returned": COMMON,
+    "cancelled": COMMON,
+    "delayed": COMMON,
+    "slot_offer": (*COMMON, "slot_lines"),
+    "rebook_confirmed_neighbour": COMMON,
+    "rebook_confirmed_slot": (*COMMON, "slot"),
+    "rebook_confirmed_pickup": (*COMMON, "pickup_point"),
+    "rebook_refused": COMMON,
+    "clarify": (*COMMON, "question", "slot_lines"),
+    "disambiguation": ("shop_name", "choices"),
+    "help": ("shop_name",),
+    "stopped": ("shop_name",),
+    "started": ("shop_name",),
+    "unknown_number": ("shop_name",),
+    "rating_thanks": (*COMMON, "rating"),
+    "slot_expired": COMMON,
+}
+KINDS = tuple(_VARIABLES)
+
+# Representative, realistically long values: validation must see real lengths.
+_SAMPLE_VALUES = {
+    "shop_name": "Bloemenhuis Jansen",
+    "first_name": "Sanne",
+    "tracking_url": "https://track.bijna.nl/t/Xk4P9qRt2mWzLp7",
+    "two_way": True,
+    "window_from": "14:10",
+    "window_to": "15:10",
+    "minutes": 15,
+    "eta": "14:25",
+    "new_eta": "16:05",
+    "new_window_from": "15:45",
+    "new_window_to": "16:45",
+    "slot_lines": ["A di 18-21", "B wo 9-12", "C wo 18-21"],
+    "slot": "wo 9-12",
+    "pickup_point": "Primera, Kerkstraat 12",
+    "question": "delivery_options",
+    "rating": 4,
+    "choices": [
+        {"letter": "A", "order_ref": "1234", "shop_name": "Bloemenhuis Jansen"},
+        {"letter": "B", "order_ref": "98765", "shop_name": "Boekhandel De Vries"},
+    ],
+}
+# Other values a template must also cope with, each tried on top of the sample.
+_VARIANTS: dict[str, tuple[dict, ...]] = {
+    "out_for_delivery": ({"window_from": None, "window_to": None},),
+    "arriving_soon": ({"minutes": 1},),
+    "clarify": ({"question": "rating"}, {"question": "slot_offer"}),
+    "rating_thanks": ({"rating": 1}, {"rating": 3}, {"rating": 5}),
+}
+
+
+@cache
+def _environment() -> ImmutableSandboxedEnvironment:
+    """Build the one template environment, lazily: nothing happens at import time."""
+    return ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATE_ROOT, encoding="utf-8"),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+@lru_cache(maxsize=512)
+def _compiled_override(source: str):
+    """Compile a shop's template once: the same override renders for every text it sends."""
+    return _environment().from_string(source)
+
+
+def _language(language: str) -> str:
+    """Reduce "nl-BE" or "NL" to a supported language code, else the fallback."""
+    code = (language or "").split("-")[0].split("_")[0].lower()
+    return code if code in LANGUAGES else FALLBACK_LANGUAGE
+
+
+def normalise(text: str) -> str:
+    """Make rendered text SMS-ready: GSM-7 punctuation, single spaces, no blank lines."""
+    lines = []
+    for line in to_gsm7(text).splitlines():
+        line = re.sub(r"[ \t]+", " ", line).strip()
+        line = re.sub(r" +([,.!?])", r"\1", line)  # left behind by an empty variable
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def localize(context: dict, tz: str) -> dict:
+    """Return a copy of a decision's context with every datetime as local "14:10"."""
+    return {
+        key: format_time(value, tz) if isinstance(value, datetime) else value
+        for key, value in context.items()
+    }
+
+
+def sample_context(kind: str) -> dict:
+    """Return a representative context for a kind, with every variable it may use."""
+    if kind not in _VARIABLES:
+        raise KeyError(f"unknown message kind: {kind!r}")
+    return {name: _SAMPLE_VALUES[name] for name in _VARIABLES[kind]}
+
+
+def sample_contexts(kind: str) -> list[dict]:
+    """Return the sample context plus the variants a template must also render well."""
+    base = sample_context(kind)
+    variants = [base, *({**base, **extra} for extra in _VARIANTS.get(kind, ()))]
+    if "two_way" in base:
+        variants.append({**base, "two_way": False})
+    if "first_name" in base:
+        variants.append({**base, "first_name": ""})
+    return variants
+
+
+def render(kind: str, language: str, context: dict, override: str | None = None) -> str:
+    """Render the text of a kind in a language (falling back to English), or an override."""
+    if kind not in _VARIABLES:
+        raise KeyError(f"unknown message kind: {kind!r}")
+    if override is not None:
+        template = _compiled_override(override)
+    else:
+        names = [f"{_language(language)}/{kind}.txt", f"{FALLBACK_LANGUAGE}/{kind}.txt"]
+        template = _environment().select_template(names)
+    return normalise(template.render(context))
+
+
+def validate_template(source: str, kind: str) -> list[str]:
+    """Return human-readable problems with a shop's template source ([] when it is fine)."""
+    if kind not in _VARIABLES:
+        return [f"Unknown message kind {kind!r}."]
+    if not source.strip():
+        return ["The template is empty."]
+    if len(source) > MAX_TEMPLATE_CHARS:
+        return [f"The template is {len(source)} characters; at most {MAX_TEMPLATE_CHARS}."]
+    try:
+        template = _environment().from_string(source)
+    except TemplateSyntaxError as error:
+        return [f"Syntax error on line {error.lineno}: {error.message}."]
+    available = ", ".join(_VARIABLES[kind])
+    errors: list[str] = []
+    most_segments, encoding = 0, "GSM-7"
+    for context in sample_contexts(kind):
+        try:
+            text = normalise(template.render(context))
+        except UndefinedError as error:
+            problem = f"Unknown variable: {error.message}. Available: {available}."
+        except SecurityError as error:
+            problem = f"Not allowed in a template: {error}."
+        except (TemplateError, ArithmeticError, TypeError, ValueError) as error:
+            # The shop's source is code we did not write: report, never raise.
+            problem = f"The template fails to render: {error}."
+        else:
+            problem = "" if text else "The text comes out empty."
+            text_encoding, segments = count_segments(text)
+            if segments > most_segments:
+                most_segments, encoding = segments, text_encoding
+        if problem and problem not in errors:
+            errors.append(problem)
+    if most_segments > MAX_SEGMENTS:
+        errors.append(
+            f"The text is {most_segments} SMS segments ({encoding}); at most {MAX_SEGMENTS}."
+        )
+    return errors

@@ -1,0 +1,402 @@
+"""Which text a recipient gets, and when: the notification policy as a table of cases."""
+
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.notify.policy import (
+    ARRIVING_SOON_VALID_FOR,
+    DELAY_REPEAT_MARGIN,
+    STATUS_VALID_FOR,
+    ShipmentState,
+    decide_on_eta,
+    decide_on_status,
+    decide_on_update,
+    spoken_minutes,
+    still_relevant,
+)
+
+NOW = datetime(2026, 6, 9, 12, 0, tzinfo=UTC)
+ALL_STATUS_TEXTS = frozenset({
+    "sorted", "in_transit", "out_for_delivery", "delayed", "exception", "failed_attempt",
+    "delivered", "returned", "cancelled",
+})
+
+
+def minutes(n: float) -> timedelta:
+    return timedelta(minutes=n)
+
+
+def shipment(**changes) -> ShipmentState:
+    """Return an out-for-delivery shipment with a 12:00-17:00 window and defaults."""
+    base = ShipmentState(
+        status="out_for_delivery",
+        notify=True,
+        opted_out=False,
+        window_start=NOW,
+        window_end=NOW + timedelta(hours=5),
+        eta=NOW + timedelta(hours=2),
+        lead_minutes=15,
+        sent=frozenset(),
+        last_delay_eta=None,
+        texts_today=0,
+        daily_cap=6,
+        enabled_statuses=ALL_STATUS_TEXTS,
+        two_way=True,
+    )
+    return replace(base, **changes)
+
+
+def kinds(decisions) -> list[str]:
+    return [decision.kind for decision in decisions]
+
+
+def feed(state: ShipmentState, decisions) -> ShipmentState:
+    """Record decisions the way the jobs do: add to `sent`, count, remember delays."""
+    for decision in decisions:
+        state = replace(
+            state,
+            sent=state.sent | {decision.kind},
+            texts_today=state.texts_today + 1,
+            last_delay_eta=decision.context.get("new_eta", state.last_delay_eta),
+        )
+    return state
+
+
+# --- arriving soon -------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("eta_in", "expected"),
+    [
+        (minutes(16), []),
+        (minutes(15.5), []),
+        (minutes(15), ["arriving_soon"]),
+        (minutes(14), ["arriving_soon"]),
+        (minutes(1), ["arriving_soon"]),
+        (minutes(0), ["arriving_soon"]),
+        (minutes(-4), ["arriving_soon"]),  # slightly stale: the driver is at the door
+        (minutes(-6), []),  # stale update about a stop that is long past
+    ],
+)
+def test_arriving_soon_is_due_only_within_lead_time(eta_in, expected):
+    assert kinds(decide_on_eta(shipment(eta=NOW + eta_in), NOW)) == expected
+
+
+def test_arriving_soon_respects_the_shops_lead_time():
+    state = shipment(eta=NOW + minutes(25), lead_minutes=30)
+    assert kinds(decide_on_eta(state, NOW)) == ["arriving_soon"]
+
+
+def test_arriving_soon_is_sent_once_when_eta_jitters():
+    state = shipment()
+    sent = []
+    for step, eta_in in enumerate([16, 14, 16, 15, 14, 13, 16, 12, 9, 15, 4, 1]):
+        now = NOW + minutes(step)
+        decisions = decide_on_eta(replace(state, eta=now + minutes(eta_in)), now)
+        sent += kinds(decisions)
+        state = feed(state, decisions)
+    assert sent == ["arriving_soon"]
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_arriving_soon_is_sent_exactly_once_for_any_noisy_route(seed):
+    rng = random.Random(seed)
+    state = shipment()
+    arrival = NOW + minutes(rng.randint(20, 60))
+    updates = []
+    first_due = None
+    for tick in range(0, 80):
+        now = NOW + minutes(tick)
+        eta = arrival + minutes(rng.uniform(-4, 6))
+        updates.append(eta)
+        # Sometimes an older update arrives late, out of order.
+        if len(updates) > 3 and rng.random() < 0.2:
+            eta = updates[-rng.randint(2, 4)]
+        decisions = decide_on_eta(replace(state, eta=eta), now)
+        if decisions and first_due is None:
+            first_due = eta - now
+        state = feed(state, decisions)
+        if now > arrival + minutes(10):
+            break
+    assert state.sent == {"arriving_soon"}
+    assert state.texts_today == 1
+    assert minutes(-5) <= first_due <= minutes(15)
+
+
+def test_arriving_soon_says_minutes_the_way_people_do():
+    decision = decide_on_eta(shipment(eta=NOW + minutes(13)), NOW)[0]
+    assert decision.context["minutes"] == 15
+    assert decision.context["eta"] == NOW + minutes(13)
+    assert decision.context["two_way"] is True
+
+
+@pytest.mark.parametrize(("exact", "spoken"), [(-3, 1), (0, 1), (3, 3), (9, 9), (12, 10),
+                                               (13, 15), (15, 15), (17, 15), (18, 20)])
+def test_spoken_minutes(exact, spoken):
+    assert spoken_minutes(exact) == spoken
+
+
+def test_arriving_soon_is_urgent_and_expires_soon_after_the_eta():
+    far = decide_on_eta(shipment(eta=NOW + minutes(15)), NOW)[0]
+    near = decide_on_eta(shipment(eta=NOW + minutes(2)), NOW)[0]
+    assert far.urgent and near.urgent
+    assert far.valid_for == ARRIVING_SOON_VALID_FOR
+    assert near.valid_for == minutes(7)
+
+
+# --- never -----------------------------------------------------------------------------
+
+NEVER = [
+    {"notify": False},
+    {"opted_out": True},
+    {"status": "delivered"},
+    {"status": "cancelled"},
+    {"status": "returned"},
+    {"sent": frozenset({"delivered"})},  # a late ETA after the delivered text went out
+    {"sent": frozenset({"cancelled"})},
+    {"status": "failed_attempt"},
+    {"status": "registered"},
+    {"texts_today": 6},
+]
+
+
+@pytest.mark.parametrize("changes", NEVER)
+def test_no_eta_text_when_silenced_or_finished(changes):
+    arriving = shipment(eta=NOW + minutes(10), **changes)
+    late = shipment(eta=NOW + timedelta(hours=6), **changes)
+    assert decide_on_eta(arriving, NOW) == []
+    assert decide_on_eta(late, NOW) == []
+
+
+@pytest.mark.parametrize("changes", [{"notify": False}, {"opted_out": True}])
+@pytest.mark.parametrize("status", ["out_for_delivery", "delivered", "failed_attempt"])
+def test_no_status_text_when_silenced(changes, status):
+    assert decide_on_status(shipment(status=status, **changes), "in_transit", NOW) == []
+
+
+@pytest.mark.parametrize("ended", ["delivered", "cancelled", "returned"])
+def test_nothing_follows_the_end_of_a_shipment_even_out_of_order(ended):
+    # The carrier's out_for_delivery event arrives after the shipment ended.
+    state = shipment(status="out_for_delivery", eta=NOW + minutes(5))
+    assert decide_on_status(state, ended, NOW) == []
+    assert decide_on_status(replace(state, sent=frozenset({ended})), "in_transit", NOW) == []
+
+
+# --- out for delivery ----------------------------------------------------------------
+
+def test_out_for_delivery_narrows_the_window_around_the_eta():
+    state = shipment(eta=NOW + timedelta(hours=2, minutes=3))  # 14:03
+    [decision] = decide_on_status(state, "sorted", NOW)
+    assert decision.kind == "out_for_delivery"
+    assert decision.urgent
+    assert decision.context["window_source"] == "eta"
+    assert decision.context["window_from"] == NOW + timedelta(hours=1, minutes=45)
+    assert decision.context["window_to"] == NOW + timedelta(hours=2, minutes=45)
+
+
+def test_out_for_delivery_without_eta_uses_the_promised_window():
+    [decision] = decide_on_status(shipment(eta=None), "sorted", NOW)
+    assert decision.context["window_source"] == "promised"
+    assert decision.context["window_from"] == NOW
+    assert decision.context["window_to"] == NOW + timedelta(hours=5)
+
+
+def test_out_for_delivery_without_any_time_still_says_today():
+    state = shipment(eta=None, window_start=None, window_end=None)
+    [decision] = decide_on_status(state, "sorted", NOW)
+    assert decision.context["window_source"] == "none"
+    assert decision.context["window_from"] is None
+
+
+def test_out_for_delivery_becomes_arriving_soon_when_already_close():
+    state = shipment(eta=NOW + minutes(12))
+    assert kinds(decide_on_status(state, "in_transit", NOW)) == ["arriving_soon"]
+
+
+@pytest.mark.parametrize("already", ["out_for_delivery", "arriving_soon"])
+def test_out_for_delivery_is_not_repeated_when_status_flaps(already):
+    state = shipment(sent=frozenset({already}), eta=NOW + timedelta(hours=1))
+    assert decide_on_status(state, "in_transit", NOW) == []
+
+
+def test_out_for_delivery_respects_the_shops_choice_but_arriving_soon_is_core():
+    state = shipment(enabled_statuses=frozenset())
+    assert decide_on_status(state, "sorted", NOW) == []
+    close = replace(state, eta=NOW + minutes(10))
+    assert kinds(decide_on_status(close, "sorted", NOW)) == ["arriving_soon"]
+
+
+# --- delay ---------------------------------------------------------------------------
+
+WINDOW_END = NOW + timedelta(hours=5)
+
+
+@pytest.mark.parametrize(
+    ("eta", "expected"),
+    [
+        (WINDOW_END, []),
+        (WINDOW_END + minutes(5), []),  # within grace
+        (WINDOW_END + minutes(6), ["delay"]),
+        (WINDOW_END + timedelta(hours=3), ["delay"]),
+    ],
+)
+def test_delay_when_eta_passes_the_window(eta, expected):
+    assert kinds(decide_on_eta(shipment(eta=eta), NOW)) == expected
+
+
+def test_delay_context_has_the_new_window_and_eta():
+    eta = WINDOW_END + minutes(32)  # 17:32
+    [decision] = decide_on_eta(shipment(eta=eta), NOW)
+    assert decision.urgent
+    assert decision.context["new_eta"] == eta
+    assert decision.context["new_window_from"] == WINDOW_END + minutes(15)
+    assert decision.context["new_window_to"] == WINDOW_END + minutes(75)
+
+
+def test_delay_is_sent_again_only_after_a_meaningful_slip():
+    state = shipment()
+    sent = []
+    for eta_after_window in [20, 25, 40, 49, 50, 79, 81, 70, 110, 111]:
+        decisions = decide_on_eta(replace(state, eta=WINDOW_END + minutes(eta_after_window)), NOW)
+        sent += [(d.kind, eta_after_window) for d in decisions]
+        state = feed(state, decisions)
+    assert sent == [("delay", 20), ("delay", 50), ("delay", 81), ("delay", 111)]
+    assert DELAY_REPEAT_MARGIN == minutes(30)
+
+
+def test_delay_queued_but_not_recorded_is_not_repeated():
+    state = shipment(eta=WINDOW_END + minutes(90), sent=frozenset({"delay"}))
+    assert decide_on_eta(state, NOW) == []
+
+
+@pytest.mark.parametrize("status", ["registered", "failed_attempt", "exception"])
+def test_no_delay_when_not_in_flight(status):
+    assert decide_on_eta(shipment(status=status, eta=WINDOW_END + minutes(60)), NOW) == []
+
+
+def test_no_delay_for_an_eta_already_in_the_past():
+    now = WINDOW_END + minutes(60)
+    assert decide_on_eta(shipment(eta=now - minutes(20)), now) == []
+
+
+def test_arriving_soon_wins_over_delay_when_both_are_due():
+    now = WINDOW_END
+    state = shipment(eta=now + minutes(10))
+    assert kinds(decide_on_eta(state, now)) == ["arriving_soon"]
+
+
+def test_after_arriving_soon_a_delay_needs_the_driver_far_away_again():
+    now = WINDOW_END
+    state = shipment(sent=frozenset({"arriving_soon"}))
+    assert decide_on_eta(replace(state, eta=now + minutes(20)), now) == []
+    assert decide_on_eta(replace(state, eta=now + minutes(44)), now) == []
+    assert kinds(decide_on_eta(replace(state, eta=now + minutes(45)), now)) == ["delay"]
+
+
+# --- status texts ------------------------------------------------------------------
+
+@pytest.mark.parametrize("status", sorted(ALL_STATUS_TEXTS - {"out_for_delivery"}))
+def test_status_text_on_change_when_enabled(status):
+    [decision] = decide_on_status(shipment(status=status), "in_transit" if status != "in_transit"
+                                  else "sorted", NOW)
+    assert decision.kind == status
+    assert not decision.urgent
+    assert decision.valid_for == STATUS_VALID_FOR
+
+
+@pytest.mark.parametrize("status", ["in_transit", "delivered", "failed_attempt", "exception"])
+def test_no_status_text_when_the_shop_did_not_enable_it(status):
+    state = shipment(status=status, enabled_statuses=frozenset({"sorted"}))
+    assert decide_on_status(state, "out_for_delivery", NOW) == []
+
+
+def test_status_text_only_on_a_change():
+    assert decide_on_status(shipment(status="in_transit"), "in_transit", NOW) == []
+
+
+def test_registered_has_no_text():
+    assert decide_on_status(shipment(status="registered"), None, NOW) == []
+
+
+def test_status_text_is_sent_once_even_when_status_flaps():
+    state = shipment(status="in_transit", sent=frozenset({"in_transit"}))
+    assert decide_on_status(state, "sorted", NOW) == []
+
+
+def test_each_failed_attempt_is_told():
+    state = shipment(status="failed_attempt", sent=frozenset({"failed_attempt"}))
+    assert kinds(decide_on_status(state, "out_for_delivery", NOW)) == ["failed_attempt"]
+
+
+def test_delivered_text_carries_two_way_for_the_rating_question():
+    [decision] = decide_on_status(shipment(status="delivered", two_way=False), "out_for_delivery",
+                                  NOW)
+    assert decision.context["two_way"] is False
+
+
+def test_carrier_delayed_is_skipped_when_a_concrete_delay_went_out():
+    state = shipment(status="delayed", sent=frozenset({"delay"}))
+    assert decide_on_status(state, "out_for_delivery", NOW) == []
+
+
+# --- daily cap ---------------------------------------------------------------------
+
+def test_cap_keeps_a_slot_for_arriving_soon():
+    at_reserve = shipment(status="in_transit", texts_today=5, eta=NOW + timedelta(hours=3))
+    assert decide_on_status(at_reserve, "sorted", NOW) == []
+    assert kinds(decide_on_eta(replace(at_reserve, eta=NOW + minutes(10)), NOW)) == [
+        "arriving_soon"
+    ]
+
+
+def test_cap_reserve_is_released_once_arriving_soon_went_out():
+    state = shipment(texts_today=5, sent=frozenset({"arriving_soon"}),
+                     eta=WINDOW_END + timedelta(hours=2))
+    assert kinds(decide_on_eta(state, NOW)) == ["delay"]
+
+
+def test_cap_reserve_does_not_block_the_delivered_text():
+    state = shipment(status="delivered", texts_today=5)
+    assert kinds(decide_on_status(state, "out_for_delivery", NOW)) == ["delivered"]
+
+
+def test_nothing_at_all_once_the_cap_is_reached():
+    state = shipment(texts_today=6, eta=NOW + minutes(10))
+    assert decide_on_eta(state, NOW) == []
+    assert decide_on_status(state, "sorted", NOW) == []
+
+
+# --- one update, one text -----------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("changes", "previous", "expected"),
+    [
+        ({"status": "in_transit", "eta": NOW + minutes(10)}, "sorted", ["arriving_soon"]),
+        ({"status": "delayed", "eta": WINDOW_END + minutes(60)}, "in_transit", ["delay"]),
+        ({"eta": WINDOW_END + minutes(60)}, "sorted", ["out_for_delivery"]),
+        ({"status": "in_transit"}, "sorted", ["in_transit"]),
+        ({"eta": NOW + minutes(10)}, "out_for_delivery", ["arriving_soon"]),
+        ({"status": "delivered", "eta": NOW + minutes(10)}, "out_for_delivery", ["delivered"]),
+    ],
+)
+def test_an_update_gives_at_most_one_text(changes, previous, expected):
+    assert kinds(decide_on_update(shipment(**changes), previous, NOW)) == expected
+
+
+# --- still relevant when finally sent ---------------------------------------------
+
+@pytest.mark.parametrize(
+    ("kind", "changes", "relevant"),
+    [
+        ("in_transit", {"status": "in_transit"}, True),
+        ("in_transit", {"status": "out_for_delivery"}, False),
+        ("arriving_soon", {}, True),
+        ("arriving_soon", {"status": "delivered"}, False),
+        ("delivered", {"status": "delivered", "opted_out": True}, False),
+        ("rating_thanks", {"status": "delivered"}, True),
+    ],
+)
+def test_still_relevant(kind, changes, relevant):
+    assert still_relevant(kind, shipment(**changes)) is relevant
