@@ -133,3 +133,15 @@ def run_jobs(app):
         _db.session.expire_all()
 
     return run
+
+
+@pytest.fixture
+def clock(app):
+    """A clock the app reads instead of the real one; set `clock.now` to move time."""
+
+    class Clock:
+        now = None
+
+    app.config["CLOCK"] = lambda: Clock.now
+    yield Clock
+    app.config.pop("CLOCK", None)

@@ -15,7 +15,9 @@ from rq import Queue
 from sqlalchemy import or_, select, update
 
 from app.extensions import db, redis_connection
-from app.models import Message, OptOut, Shop
+from app.ingestion.state import shipment_state
+from app.models import Message, OptOut, Shipment, Shop
+from app.notify.policy import still_relevant
 from app.models.base import insert_ignoring_duplicates, utcnow
 from app.phones import mask
 from app.ratelimit import SenderRateLimit
@@ -95,12 +97,20 @@ def _send_one(message, provider, limit, callback, sender, opted_out, now) -> str
         return _finish(message, "expired", now, error_message="Too late to be useful; not sent.")
     if message.to_number in opted_out:
         return _finish(message, "skipped", now, error_message="The number opted out.")
+    if message.send_after is not None and not _still_relevant(message):
+        return _finish(message, "skipped", now, error_message="Held for quiet hours; no longer true by morning.")
     limit.acquire(sender or "default", message.segments)
     validity = int((message.expires_at - now).total_seconds()) if message.expires_at else None
     result = provider.send(OutboundSms(
         to=message.to_number, body=message.body, sender=sender, status_callback=callback,
         validity_seconds=max(1, min(validity, 36_000)) if validity else None, reference=message.id))
     return record_result(message, result, now)
+
+
+def _still_relevant(message: Message) -> bool:
+    """Tell whether news held overnight still holds ("in transit" is wrong once it was delivered)."""
+    shipment = db.session.get(Shipment, message.shipment_id) if message.shipment_id else None
+    return shipment is None or still_relevant(message.kind, shipment_state(shipment, shipment.shop))
 
 
 def record_result(message: Message, result: SendResult, now: datetime) -> str:

@@ -9,7 +9,7 @@ from app.carrier_api import schemas
 from app.errors import ApiError
 from app.ingestion.etas import StopEta, ingest_etas
 from app.ingestion.events import CarrierEvent, ingest_events
-from app.models.base import utcnow
+from app.clock import now
 from app.schemas import load_json
 
 bp = Blueprint("carrier_api", __name__, url_prefix="/api/v1/carrier")
@@ -20,7 +20,7 @@ bp.before_request(carrier_required(lambda: None))
 def events():
     """Record status events for one or many parcels."""
     data = load_json(schemas.EventsIn())
-    result = ingest_events(g.carrier, [CarrierEvent(**event) for event in data["events"]], utcnow())
+    result = ingest_events(g.carrier, [CarrierEvent(**event) for event in data["events"]], now())
     return schemas.EventsOut().dump(result.as_dict())
 
 
@@ -31,7 +31,7 @@ def route_etas(route_id: str):
     if body is None:
         raise ApiError(400, "invalid_json", "The body must be a JSON object (Content-Type: application/json).")
     observed_at, stops = schemas.load_route_etas(body)
-    return ingest_etas(g.carrier, route_id[:100], observed_at, stops, utcnow()).as_dict()
+    return ingest_etas(g.carrier, route_id[:100], observed_at, stops, now()).as_dict()
 
 
 @bp.post("/etas")
@@ -40,4 +40,4 @@ def stop_eta():
     data = load_json(schemas.StopEtaIn())
     stop = StopEta(data["tracking_number"], data["eta"], data["stop_sequence"])
     return schemas.IngestOut().dump(ingest_etas(g.carrier, data["route_id"], data["observed_at"], [stop],
-                                                utcnow()).as_dict())
+                                                now()).as_dict())

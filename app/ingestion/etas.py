@@ -19,11 +19,12 @@ from app.outbox import enqueue_due
 from app.notify.policy import decide_on_update
 
 # On a driver's route today means out for delivery, whatever the last scan said.
-BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed")
+BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed", "failed_attempt")
 FINAL = ("delivered", "returned", "cancelled")
 _COLUMNS = (Shipment.id, Shipment.shop_id, Shipment.tracking_number, Shipment.status, Shipment.notify,
             Shipment.window_start, Shipment.window_end, Shipment.eta, Shipment.eta_observed_at,
-            Shipment.sent_kinds, Shipment.last_delay_eta, Shipment.recipient_phone)
+            Shipment.sent_kinds, Shipment.last_delay_eta, Shipment.recipient_phone, Shipment.announced_start,
+            Shipment.announced_end)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class _Row:
     """A shipment row with the update applied, as the policy's state builder reads it."""
 
     __slots__ = ("id", "status", "notify", "window_start", "window_end", "eta", "sent_kinds", "last_delay_eta",
-                 "recipient_phone")
+                 "recipient_phone", "announced_start", "announced_end")
 
     def __init__(self, row, eta: datetime, status: str):
         for name in self.__slots__:

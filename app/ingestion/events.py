@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from app.ingestion.state import decide_with_limits, record_decisions
+from app.ingestion.state import decide_with_limits, record_decisions, start_new_attempt
 from app.ingestion.status_codes import canonical_status
 from app.models import Carrier, Shipment, StatusEvent
 from app.models.base import insert_ignoring_duplicates
@@ -81,6 +81,8 @@ def _apply(shipment: Shipment, status: str, event: CarrierEvent, now: datetime) 
     if previous == "cancelled":  # the shop cancelled: the carrier's news no longer reaches anyone
         return []
     shipment.status, shipment.raw_status, shipment.status_at = status, event.code, event.occurred_at
+    if status == "failed_attempt":
+        start_new_attempt(shipment)
     db.session.flush()
     shop = shipment.shop
     decisions = decide_with_limits(shipment, shop, lambda s: decide_on_update(s, previous, now), now)

@@ -44,6 +44,11 @@ class Shipment(db.Model):
     # What Bijna already told the recipient, so each text goes out once.
     sent_kinds: Mapped[list] = mapped_column(JSON, default=list)
     last_delay_eta = mapped_column(UTCDateTime, nullable=True)
+    # The narrowed window the recipient was told; lateness is judged against this, not the carrier's slot.
+    announced_start = mapped_column(UTCDateTime, nullable=True)
+    announced_end = mapped_column(UTCDateTime, nullable=True)
+    # Counts delivery attempts, so a second attempt gets its own out-for-delivery and arriving-soon texts.
+    attempt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # An accepted rebooking: {"action": "neighbour", "note": "nr 12"} etc.
     instruction: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at = mapped_column(UTCDateTime, default=utcnow)

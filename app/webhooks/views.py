@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from app.models.base import utcnow
+from app.clock import now
 from app.webhooks.status import record_status
 from app.webhooks.twilio_signature import twilio_signed
 
@@ -17,5 +17,5 @@ def status():
     """Record a text's delivery status; always 204, also for repeats."""
     code = request.form.get("ErrorCode", "")
     record_status(request.form.get("MessageSid", ""), request.form.get("MessageStatus", "").lower(),
-                  int(code) if code.isdigit() else None, utcnow())
+                  int(code) if code.isdigit() else None, now())
     return "", 204

@@ -70,3 +70,67 @@ def test_events_move_status_forward_only_and_delivered_asks_for_a_rating(client,
     row = db.session.get(Shipment, shipment["id"])
     assert row.status == "delivered" and row.raw_status == "DELIVERED"
     assert _kinds(db, shipment["id"]) == ["delivered"]
+
+
+def test_missing_the_announced_hour_is_a_delay_even_inside_the_shops_slot(client, db, make_shipment, carrier_headers,
+                                                                          clock):
+    window = {"start": "2026-11-24T08:00:00+00:00", "end": "2026-11-24T13:00:00+00:00"}
+    shipment = make_shipment(window=window)
+    clock.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(2026, 11, 24, 10, 0, tzinfo=UTC))])
+    row = db.session.get(Shipment, shipment["id"])
+    assert (row.announced_start.hour, row.announced_end.hour, row.announced_end.minute) == (9, 10, 40)
+    clock.now += timedelta(minutes=5)
+    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(2026, 11, 24, 11, 30, tzinfo=UTC))])
+    assert _kinds(db, shipment["id"]) == ["out_for_delivery", "delay"]
+    clock.now += timedelta(minutes=5)
+    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(2026, 11, 24, 11, 40, tzinfo=UTC))])
+    assert _kinds(db, shipment["id"]) == ["out_for_delivery", "delay"]  # ten more minutes is jitter, not news
+
+
+def test_a_failed_attempt_makes_the_next_day_news_again(client, db, make_shipment, carrier_headers, clock):
+    shipment = make_shipment()
+    day1 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    clock.now = day1
+    _route(client, carrier_headers, "R1", day1, [("3SBIJ0001", day1 + timedelta(minutes=10))])
+    failed = {"tracking_number": "3SBIJ0001", "code": "NOT_HOME", "occurred_at": (day1 + timedelta(minutes=12)).isoformat()}
+    clock.now = day1 + timedelta(minutes=13)
+    client.post("/api/v1/carrier/events", json={"events": [failed]}, headers=carrier_headers)
+    day2 = day1 + timedelta(days=1)
+    clock.now = day2
+    _route(client, carrier_headers, "R2", day2, [("3SBIJ0001", day2 + timedelta(hours=1))])
+    clock.now = day2 + timedelta(minutes=50)
+    _route(client, carrier_headers, "R2", clock.now, [("3SBIJ0001", day2 + timedelta(hours=1))])
+    assert _kinds(db, shipment["id"]) == ["arriving_soon", "failed_attempt", "out_for_delivery", "arriving_soon"]
+
+
+def test_non_urgent_news_waits_for_quiet_hours_to_end(client, db, make_shipment, carrier_headers, clock, shop):
+    shop.status_texts = ["in_transit", "delivered"]
+    db.session.commit()
+    shipment = make_shipment()
+    clock.now = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)  # 23:30 in Amsterdam
+    event = {"tracking_number": "3SBIJ0001", "code": "DEPOT_ARRIVAL", "occurred_at": clock.now.isoformat()}
+    client.post("/api/v1/carrier/events", json={"events": [event]}, headers=carrier_headers)
+    message = db.session.execute(select(Message).where(Message.shipment_id == shipment["id"])).scalar_one()
+    assert message.kind == "in_transit" and message.status == "pending"
+    assert message.send_after == datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 08:00 Amsterdam
+
+
+def test_news_held_overnight_is_dropped_when_no_longer_true(client, db, make_shipment, carrier_headers, clock, shop,
+                                                           run_jobs):
+    from workers.sending import send_texts
+
+    shop.status_texts = ["in_transit"]
+    db.session.commit()
+    shipment = make_shipment()
+    night = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
+    clock.now = night
+    events = [{"tracking_number": "3SBIJ0001", "code": "DEPOT_ARRIVAL", "occurred_at": night.isoformat()}]
+    client.post("/api/v1/carrier/events", json={"events": events}, headers=carrier_headers)
+    clock.now = night + timedelta(hours=7)
+    events = [{"tracking_number": "3SBIJ0001", "code": "DELIVERED", "occurred_at": clock.now.isoformat()}]
+    client.post("/api/v1/carrier/events", json={"events": events}, headers=carrier_headers)
+    held = db.session.execute(select(Message).where(Message.kind == "in_transit")).scalar_one()
+    send_texts([held.id], now=night + timedelta(hours=9))
+    db.session.expire_all()
+    assert db.session.get(Message, held.id).status == "skipped"

@@ -1,0 +1,115 @@
+"""A whole simulated route day through the carrier API: 120 stops, noisy ETAs every 30–60 s,
+a traffic jam, duplicated and late pushes. Every recipient gets exactly the texts they should,
+at the moment they should."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.models import Message, Shipment
+from app.shipments.service import create_shipment
+
+STOPS = 120
+START = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)  # 08:30 in Amsterdam
+DEPART = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+JAM_FROM, JAM_TO = datetime(2026, 11, 24, 10, 0, tzinfo=UTC), datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
+LEAD = timedelta(minutes=15)
+
+
+def planned(i: int) -> datetime:
+    return DEPART + timedelta(minutes=2.5 * (i + 1))
+
+
+def actual(i: int) -> datetime:
+    """The driver is stuck for the whole jam: everything planned after it starts shifts by an hour."""
+    return planned(i) if planned(i) < JAM_FROM else planned(i) + (JAM_TO - JAM_FROM)
+
+
+def predicted(i: int, t: datetime, noise: float) -> datetime:
+    """What the planner believes at t: during the jam it assumes the driver moves again right now."""
+    shift = min(max(t - JAM_FROM, timedelta(0)), JAM_TO - JAM_FROM) if planned(i) >= JAM_FROM else timedelta(0)
+    return planned(i) + shift + timedelta(minutes=noise)
+
+
+def test_route_day(client, db, shop, carrier, carrier_headers, clock):
+    rng = random.Random(20261124)
+    numbers = [f"3SDAY{i:04d}" for i in range(STOPS)]
+    ids = []
+    for i, number in enumerate(numbers):
+        data = {"order_ref": f"D{i}", "carrier": "simcarrier", "tracking_number": number, "notify": True,
+                "recipient": {"phone": f"+316{20000000 + i}", "name": f"Klant {i}"},
+                "window": {"start": DEPART, "end": DEPART + timedelta(hours=5)}}
+        ids.append(create_shipment(shop, data)[0].id)
+
+    accepted_log = defaultdict(list)  # stop → [(now, eta)] of pushes that were newer than any before
+    last_observed = {}
+    delivered = set()
+    held, stale_answers, duplicates = [], 0, 0
+
+    def push(observed_at, etas, at):
+        nonlocal stale_answers
+        clock.now = at
+        body = {"observed_at": observed_at.isoformat(),
+                "stops": [{"tracking_number": numbers[i], "stop_sequence": i + 1, "eta": eta.isoformat()}
+                          for i, eta in etas.items()]}
+        answer = client.post("/api/v1/carrier/routes/R-DAY/etas", json=body, headers=carrier_headers).get_json()
+        stale_answers += answer["ignored_stale"]
+        for i, eta in etas.items():
+            if i not in delivered and observed_at > last_observed.get(i, START - timedelta(days=1)):
+                last_observed[i] = observed_at
+                accepted_log[i].append((at, eta))
+
+    t = START
+    while t < datetime(2026, 11, 24, 14, 30, tzinfo=UTC):
+        for i in range(STOPS):
+            if i not in delivered and actual(i) <= t:
+                clock.now = t
+                event = {"tracking_number": numbers[i], "code": "DELIVERED", "occurred_at": actual(i).isoformat()}
+                client.post("/api/v1/carrier/events", json={"events": [event]}, headers=carrier_headers)
+                delivered.add(i)
+        etas = {i: predicted(i, t, rng.uniform(-2, 2)) for i in range(STOPS) if i not in delivered}
+        if etas:
+            roll = rng.random()
+            if roll < 0.05:
+                held.append((t, etas))  # the network delays this push; it arrives after newer ones
+            else:
+                push(t, etas, t)
+                if roll > 0.95:
+                    push(t, etas, t + timedelta(seconds=1))  # the carrier retries a push we already had
+                    duplicates += 1
+            if held and rng.random() < 0.3:
+                observed_at, late_etas = held.pop(0)
+                push(observed_at, late_etas, t + timedelta(seconds=2))
+        t += timedelta(seconds=rng.randint(30, 60))
+
+    assert delivered == set(range(STOPS))
+    assert duplicates > 5 and stale_answers > 100  # the day really had repeats and late pushes
+
+    texts = defaultdict(list)
+    for message in db.session.execute(select(Message).order_by(Message.created_at)).scalars():
+        texts[ids.index(message.shipment_id)].append(message)
+    for i in range(STOPS):
+        kinds = [m.kind for m in texts[i]]
+        assert kinds.count("out_for_delivery") == 1 and kinds[0] == "out_for_delivery", (i, kinds)
+        assert kinds.count("arriving_soon") == 1, (i, kinds)
+        assert kinds[-1] == "delivered" and kinds.count("delivered") == 1, (i, kinds)
+        # The arriving-soon text goes at the first accepted push that put the parcel within the lead time.
+        due = next(at for at, eta in accepted_log[i] if timedelta(minutes=-5) <= eta - at <= LEAD)
+        soon = next(m for m in texts[i] if m.kind == "arriving_soon")
+        assert soon.created_at == due, (i, soon.created_at, due)
+        if not JAM_FROM <= planned(i) < JAM_FROM + LEAD + timedelta(minutes=3):  # not caught mid-approach
+            assert actual(i) - timedelta(minutes=20) <= soon.created_at <= actual(i), i
+        delays = [m for m in texts[i] if m.kind == "delay"]
+        if planned(i) < JAM_FROM:
+            assert delays == [], i
+        elif planned(i) >= JAM_FROM + timedelta(minutes=20):
+            assert len(delays) == 1, (i, kinds)
+            assert JAM_FROM < delays[0].created_at <= JAM_TO and delays[0].created_at < soon.created_at
+        else:
+            assert len(delays) <= 1
+    shipment = db.session.get(Shipment, ids[-1])
+    assert shipment.status == "delivered" and shipment.route_id == "R-DAY"
