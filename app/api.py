@@ -11,8 +11,9 @@ def register_api(app: Flask) -> None:
     from app.carrier_api.views import bp as carrier_api
     from app.shipments.messages import bp as shop_messages
     from app.shipments.views import bp as shipments
+    from app.shops.templates_api import bp as shop_templates
     from app.shops.views import bp as shop_settings
     from app.webhooks.views import bp as twilio_webhooks
 
-    for blueprint in (shipments, shop_messages, shop_settings, carrier_api, twilio_webhooks, openapi.bp):
+    for blueprint in (shipments, shop_messages, shop_settings, shop_templates, carrier_api, twilio_webhooks, openapi.bp):
         app.register_blueprint(blueprint)

@@ -24,13 +24,14 @@ def build_spec() -> dict:
     from app.shipments import messages as message_schemas
     from app.shipments import schemas as shipment_schemas
     from app.shops import schemas as shop_schemas
+    from app.shops import templates_api
 
     spec = APISpec(title="Bijna API", version="1.0.0", openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
                    info={"description": "Shop API (Bearer API key) and carrier API (Bearer carrier token)."})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", {"type": "object", "properties": {"error": {"type": "object", "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}})
-    for module in (shipment_schemas, shop_schemas, carrier_schemas, message_schemas, *EXTRA_SCHEMA_MODULES):
+    for module in (shipment_schemas, shop_schemas, carrier_schemas, message_schemas, templates_api, *EXTRA_SCHEMA_MODULES):
         for name in getattr(module, "DOCUMENTED", None) or _public_schemas(module):
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=getattr(module, name))
@@ -72,6 +73,12 @@ operation("post", "/api/v1/carrier/etas", "Push one stop's ETA (carrier token)",
 operation("get", "/api/v1/shipments/{shipment_id}/messages", "List a shipment's texts with their status", None,
           "MessageList")
 operation("get", "/api/v1/messages", "List the shop's latest texts", None, "MessageList")
+operation("get", "/api/v1/shop/templates", "List the shop's own templates", None, "TemplateList")
+operation("get", "/api/v1/shop/templates/{kind}/{language}", "Show the template in use, with a preview", None,
+          "TemplateOut")
+operation("put", "/api/v1/shop/templates/{kind}/{language}", "Save the shop's wording (checked now)", "TemplateIn",
+          "TemplateOut")
+operation("delete", "/api/v1/shop/templates/{kind}/{language}", "Go back to Bijna's wording", None, None, 204)
 operation("get", "/api/v1/shop", "Show the shop's settings", None, "ShopOut")
 operation("patch", "/api/v1/shop", "Change the shop's settings", "ShopPatch", "ShopOut")
 
