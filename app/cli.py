@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from app.auth import hash_secret, new_secret
@@ -92,6 +95,10 @@ def demo_seed(carrier_url, carrier_secret, shop_webhook_url):
         db.session.add(carrier)
     carrier.token_hash, carrier.api_base_url, carrier.signing_secret = hash_secret(token), carrier_url, carrier_secret
     db.session.commit()
+    # Development only: lets scripts/demo-route find today's credentials.
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(current_app.instance_path, "demo-credentials.json").write_text(json.dumps(
+        {"shop_api_key": key, "carrier_code": DEMO_CARRIER, "carrier_token": token}))
     click.echo(f"demo shop API key:      {key}\ndemo carrier code:      {DEMO_CARRIER}\n"
                f"demo carrier token:     {token}\ndemo shop webhook secret: {shop.webhook_secret}")
 

@@ -1,7 +1,7 @@
 """A messages-per-second limit per sender, shared by every worker through Redis.
 
-GCRA ("theoretical arrival time"): each send pushes the sender's next free moment forward by
-segments / rate, so the rate holds smoothly across any number of processes. Redis' own clock
+Each send reserves segments / rate seconds of the sender's time; the next send, from any
+process, waits until that reservation ends, so the rate holds smoothly across all workers. Redis' own clock
 is used so that workers on different machines agree.
 """
 
@@ -13,15 +13,12 @@ from collections.abc import Callable
 from redis import Redis
 
 _SCRIPT = """
-local interval = tonumber(ARGV[1])
-local cost = interval * tonumber(ARGV[2])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-local wait = tat + cost - now - interval
-if wait > 0 then return wait end
-redis.call('SET', KEYS[1], tat + cost, 'PX', math.floor((tat + cost - now) / 1000) + 1000)
+if tat > now then return tat - now end
+local next_free = now + tonumber(ARGV[1]) * tonumber(ARGV[2])
+redis.call('SET', KEYS[1], string.format('%.0f', next_free), 'PX', math.floor((next_free - now) / 1000) + 1000)
 return 0
 """
 

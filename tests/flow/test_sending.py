@@ -148,3 +148,9 @@ def test_the_sender_rate_limit_spaces_sends(redis_client):
     assert waited >= 0.15  # 11 sends at 50/s take at least 10 intervals of 20 ms
     other = SenderRateLimit(redis_client, per_second=50).acquire("OtherShop")
     assert other == 0  # each sender has its own budget
+
+
+def test_a_two_segment_text_costs_two_slots_and_still_goes(redis_client):
+    limit = SenderRateLimit(redis_client, per_second=20)
+    assert limit.acquire("Shop", segments=2) == 0
+    assert 0.05 <= limit.acquire("Shop", segments=1) <= 0.2  # waited for the two slots of 50 ms

@@ -1,0 +1,301 @@
+"""Read a recipient's SMS reply as an intent, in the context of the last question asked.
+
+Pure Python: no Flask, Redis or SDK imports. What it understands: docs/reply-parser.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import accumulate
+from string import ascii_lowercase, ascii_uppercase
+from typing import NamedTuple
+
+from app.replies import vocabulary as vocab
+
+CONTEXTS = ("arriving_soon", "slot_offer", "delivered", "disambiguation", "none")
+INTENTS = (
+    "neighbour", "new_slot", "pickup_point", "slot_choice", "rating",
+    "stop", "start", "help", "unknown",
+)
+LETTERED_CONTEXTS = ("slot_offer", "disambiguation")
+
+# Twilio delivers at most 1,600 characters; anything beyond is not a reply to read.
+MAX_BODY = 1600
+# Carriers' delivery-instruction fields are short; a note is a hint, not a letter.
+MAX_NOTE = 160
+BOUNDARY = "|"
+_PUNCTUATION = frozenset(",.;:!?()\n")  # each ends a clause, for negation and notes
+_TOKEN = re.compile(r"\d{1,2}[:.]\d{2}(?!\d)|[^\W_]+(?:['’][^\W_]+)*|[,.;:!?()\n]")
+_HOUSE_NUMBER = re.compile(r"\d+[a-z]?")
+_NOTE_GAP_JUNK = re.compile(r"[^\s,.;:()/'#\-]")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a recipient meant by one reply."""
+
+    intent: str
+    choice: str | None = None
+    rating: int | None = None
+    note: str | None = None
+
+    def as_dict(self) -> dict:
+        """Return the intent plus only the fields that are set."""
+        fields = {"choice": self.choice, "rating": self.rating, "note": self.note}
+        return {"intent": self.intent, **{k: v for k, v in fields.items() if v is not None}}
+
+
+UNKNOWN = Reply("unknown")
+
+
+class _Token(NamedTuple):
+    raw: str            # as written, for the note
+    word: str           # folded and typo-corrected; BOUNDARY for punctuation
+    start: int
+    end: int
+    n: int              # position in the token list
+    prev: str | None    # the word before, past punctuation ("nr. 12")
+    next: str | None    # the word after, past punctuation
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    intent: str
+    span: tuple[int, ...]       # token positions that carry it
+    strong: bool = True         # weak ones count only when nothing strong was said
+    choice: str | None = None
+    address: bool = False       # "nr 12" on its own: a neighbour's address
+
+
+def parse_reply(text: str, context: str = "none", choices: int | None = None) -> Reply:
+    """Return what a reply means after the question `context` asked."""
+    if context not in CONTEXTS:
+        raise ValueError(f"unknown reply context {context!r}; expected one of {CONTEXTS}")
+    body = _strip_signature((text or "")[:MAX_BODY])
+    tokens = _tokenize(body)
+    words = [t.word for t in tokens if t.word != BOUNDARY]
+    control = _control_intent(words, body)
+    if control:
+        return Reply(control)
+    if context == "delivered":
+        return _read_rating(tokens, words, body)
+    return _read_options(tokens, body, context in LETTERED_CONTEXTS, choices)
+
+
+def _strip_signature(text: str) -> str:
+    """Cut phone signatures, closing greetings and a trailing name line."""
+    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    if signature := vocab.SIGNATURE.search(body):
+        body = body[:signature.start()].rstrip(vocab.SEPARATORS)
+    for dotted, plain in vocab.DOTTED:
+        body = dotted.sub(plain, body)
+    closing = vocab.CLOSING.search(body)
+    if closing and body[:closing.start()].strip(vocab.SEPARATORS):  # not a greeting alone
+        body = body[:closing.start()].rstrip(vocab.SEPARATORS)
+    lines = [line for line in body.split("\n") if line.strip()]
+    if len(lines) > 1 and vocab.NAME_LINE.fullmatch(lines[-1]):
+        if not {vocab.fold(w) for w in re.findall(r"\w+", lines[-1])} & vocab.KEYWORDS:
+            lines.pop()
+    return "\n".join(lines)
+
+
+def _tokenize(body: str) -> list[_Token]:
+    """Split a reply into words and clause boundaries, each knowing its neighbours."""
+    found = [
+        (m, BOUNDARY if m[0] in _PUNCTUATION else vocab.correct(vocab.fold(m[0])))
+        for m in _TOKEN.finditer(body)
+    ]
+    words = [word for _, word in found]
+    # Running "last word seen" from each end gives every token its neighbours in one pass.
+    prevs = list(accumulate([None, *words], _last_word))[:-1]
+    nexts = list(accumulate([None, *reversed(words)], _last_word))[-2::-1]
+    return [
+        _Token(m[0], word, m.start(), m.end(), n, prevs[n], nexts[n])
+        for n, (m, word) in enumerate(found)
+    ]
+
+
+def _last_word(last: str | None, word: str) -> str | None:
+    """Return `word`, or the last word seen when `word` is punctuation."""
+    return last if word == BOUNDARY else word
+
+
+def _control_intent(words: list[str], body: str) -> str | None:
+    """Return stop, start or help when the reply asks for it, else None."""
+    joined = " ".join(words)
+    # Honour an opt-out wherever it appears: a missed STOP is worse than a needless one.
+    if vocab.STOP_WORDS.intersection(words) or vocab.STOP_PHRASES.search(joined):
+        return "stop"
+    content = [w for w in words if w not in vocab.POLITE]
+    if len(content) == 1 and content[0] in vocab.STOP_SINGLE:
+        return "stop"
+    if vocab.START_WORDS.intersection(words):
+        return "start"
+    if vocab.HELP_WORDS.intersection(words) or vocab.HELP_PHRASES.search(joined):
+        return "help"
+    return "help" if not words and "?" in body else None
+
+
+def _read_rating(tokens: list[_Token], words: list[str], body: str) -> Reply:
+    """Return the 1-5 rating in a reply to the delivered text, else unknown."""
+    if fraction := vocab.FRACTION.search(vocab.fold(body)):
+        score, scale = int(fraction[1]), int(fraction[2])
+        return Reply("rating", rating=score) if scale == 5 and 1 <= score <= 5 else UNKNOWN
+    marks = vocab.ADDRESS_MARKERS | vocab.PLACE_PREPS | vocab.TIME_PREPS
+    units = vocab.TIME_UNITS | (vocab.COUNT_UNITS - vocab.RATING_NOUNS)
+    values = {
+        int(t.word) for t in tokens
+        if t.word.isdecimal() and t.prev not in marks and t.next not in units
+    }
+    if not values:  # "vijf", "vier sterren"; "een" only alone, as it is also "a"
+        ignorable = vocab.POLITE | vocab.FILLER | vocab.RATING_NOUNS
+        content = [w for w in words if w not in ignorable]
+        values = {
+            vocab.RATING_NUMBERS[t.word] for t in tokens if t.word in vocab.RATING_NUMBERS
+            and (content == [t.word] or t.next in vocab.RATING_NOUNS)
+        }
+    if not values and (stars := len(vocab.STARS.findall(body))):
+        values = {stars}
+    if len(values) == 1 and 1 <= (score := values.pop()) <= 5:
+        return Reply("rating", rating=score)
+    return UNKNOWN
+
+
+def _read_options(tokens: list[_Token], body: str, lettered: bool, choices: int | None) -> Reply:
+    """Return the delivery option or slot letter a reply chooses, else unknown."""
+    found = _keyword_candidates(tokens)
+    neighbour_at = min((c.span[0] for c in found if c.intent == "neighbour"), default=None)
+    found += _number_candidates(tokens, neighbour_at)
+    if lettered:
+        found += _letter_candidates(tokens, choices)
+    live = [c for c in found if not _negated(tokens, c.span[0])]
+    pool = [c for c in live if c.strong] or live
+    meanings = {(c.intent, c.choice) for c in pool}
+    if len(meanings) != 1:  # nothing, or a contradiction such as "1 of 3"
+        return UNKNOWN
+    intent, choice = meanings.pop()
+    if intent == "slot_choice":
+        return Reply(intent, choice=choice) if choice else UNKNOWN
+    if intent == "neighbour":
+        return Reply(intent, note=_neighbour_note(tokens, body, pool))
+    return Reply(intent)
+
+
+def _keyword_candidates(tokens: list[_Token]) -> list[_Candidate]:
+    """Find the words and phrases that name a delivery option."""
+    found = []
+    words = [t.word for t in tokens]
+    for i, word in enumerate(words):
+        for intent, keywords, strong in vocab.SINGLE_KEYWORDS:
+            if word in keywords:
+                found.append(_Candidate(intent, (i,), strong))
+        for intent, phrases, strong in vocab.PHRASE_KEYWORDS:
+            for phrase in phrases:
+                if tuple(words[i:i + len(phrase)]) == phrase:
+                    found.append(_Candidate(intent, tuple(range(i, i + len(phrase))), strong))
+        if word in vocab.SLOT_MODIFIERS and vocab.SLOT_NOUNS & set(words[i + 1:i + 3]):
+            found.append(_Candidate("new_slot", (i,)))
+    return found
+
+
+def _number_candidates(tokens: list[_Token], neighbour_at: int | None) -> list[_Candidate]:
+    """Find the option numbers 1-3, and the house numbers and times that are not options."""
+    found = []
+    content = [t for t in tokens if t.word not in vocab.POLITE | vocab.FILLER | {BOUNDARY}]
+    for t in tokens:
+        if t.word in vocab.OPTION_NUMBERS and (content == [t] or t.prev in vocab.OPTION_MARKERS):
+            found.append(_Candidate(vocab.OPTION_INTENTS[vocab.OPTION_NUMBERS[t.word]], (t.n,)))
+        if ":" in t.word or "." in t.word:  # "18:00": a time, so a later slot
+            found.append(_Candidate("new_slot", (t.n,), strong=False))
+        if not _HOUSE_NUMBER.fullmatch(t.word):
+            continue
+        number = int(t.word.rstrip(ascii_lowercase))
+        if t.prev in vocab.TIME_PREPS or t.next in vocab.TIME_UNITS:
+            found.append(_Candidate("new_slot", (t.n,), strong=False))
+        elif t.prev in vocab.ADDRESS_MARKERS and not (
+            t.prev in vocab.OPTION_MARKERS and number <= 3  # "nummer 2" is option 2
+        ):
+            found.append(_Candidate("neighbour", (t.n,), strong=False, address=True))
+        elif (  # a house number after "buren", "op 3" or "2 pakketten" is not an option
+            t.word.isdecimal() and 1 <= number <= 3 and t.prev not in vocab.PLACE_PREPS
+            and t.next not in vocab.COUNT_UNITS and (neighbour_at is None or t.n < neighbour_at)
+        ):
+            found.append(_Candidate(vocab.OPTION_INTENTS[number], (t.n,)))
+    return found
+
+
+def _letter_candidates(tokens: list[_Token], choices: int | None) -> list[_Candidate]:
+    """Find a slot letter ("B", "optie b", "de tweede") and check it was offered."""
+    # Without a count, accept the letters a slot offer can realistically show.
+    allowed = ascii_uppercase[:6] if choices is None else ascii_uppercase[:max(0, min(choices, 26))]
+    content = [t for t in tokens if t.word not in vocab.POLITE | vocab.FILLER | {BOUNDARY, "one"}]
+    words = [t for t in tokens if t.word != BOUNDARY]
+    leads = vocab.LETTER_MARKERS | vocab.LETTER_LEADS
+    found = []
+    for t in words:
+        position = None
+        if len(t.word) == 1 and t.word in ascii_lowercase and t.word not in vocab.POLITE:
+            closes_clause = t.n + 1 == len(tokens) or tokens[t.n + 1].word == BOUNDARY
+            if content == [t] or t.prev in leads or (t is words[0] and closes_clause):
+                position = ascii_lowercase.index(t.word) + 1
+        elif content == [t] and t.word in vocab.ORDINALS:
+            position = vocab.ORDINALS[t.word]
+        elif content == [t] and t.word in vocab.LAST_WORDS:
+            position = choices or 0  # "the last one" means nothing without a count
+        if position is not None:
+            letter = allowed[position - 1] if 0 < position <= len(allowed) else None
+            found.append(_Candidate("slot_choice", (t.n,), choice=letter))
+    return found
+
+
+def _negated(tokens: list[_Token], n: int) -> bool:
+    """Tell whether a negation in the same clause, up to 3 words back, denies position n."""
+    window = []
+    for t in reversed(tokens[max(0, n - 3):n]):
+        if t.word == BOUNDARY or t.word in vocab.NEGATION_ENDS:
+            break
+        window.append(t)
+    return any(
+        t.word in vocab.NEGATIONS and t.next not in vocab.NEGATION_EXEMPT_NEXT for t in window
+    )
+
+
+def _neighbour_note(tokens: list[_Token], body: str, pool: list[_Candidate]) -> str | None:
+    """Return the free text that came with a neighbour choice, such as "nr 12"."""
+    used = sorted(n for c in pool if not c.address for n in c.span)
+    if not used:  # only an address was given: keep its clause, "bij nr 12"
+        at = pool[0].span[0]
+        start = max((t.n + 1 for t in tokens[:at] if t.word == BOUNDARY), default=0)
+        end = next((t.n for t in tokens[at:] if t.word == BOUNDARY), len(tokens))
+        return _render(_trim(tokens[start:end]), body)
+    note = _trim(tokens[used[-1] + 1:])
+    if not note:  # "nr 12, bij de buren": the address came first
+        before = tokens[:used[0]]
+        while before and before[-1].word in vocab.NEIGHBOUR_LEADS:
+            before.pop()
+        if any(t.word[:1].isdigit() for t in before):
+            note = _trim(before)
+    return _render(note, body)
+
+
+def _trim(tokens: list[_Token]) -> list[_Token]:
+    """Drop politeness anywhere and filler or punctuation at either end."""
+    kept = [t for t in tokens if t.word not in vocab.POLITE]
+    edge = vocab.NOTE_EDGE | {BOUNDARY}
+    start = next((i for i, t in enumerate(kept) if t.word not in edge), len(kept))
+    end = next((i for i in range(len(kept), start, -1) if kept[i - 1].word not in edge), start)
+    return kept[start:end]
+
+
+def _render(tokens: list[_Token], body: str) -> str | None:
+    """Join tokens with the punctuation the sender put between them."""
+    if not tokens:
+        return None
+    parts = [tokens[0].raw]
+    for prev, t in zip(tokens, tokens[1:]):
+        gap = body[prev.end:t.start] if t.n == prev.n + 1 else " "
+        # Keep commas and spaces, drop emoji and line breaks.
+        kept = re.sub(r"\s+", " ", _NOTE_GAP_JUNK.sub("", gap))
+        parts += [kept if kept or not gap else " ", t.raw]
+    return "".join(parts)[:MAX_NOTE].strip(" ,.;:-") or None

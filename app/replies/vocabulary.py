@@ -1,0 +1,285 @@
+"""The words and phrases the reply parser recognises, Dutch and English, and how a
+written word is matched to them (folding, typo tolerance).
+
+Every entry is folded as `fold` folds a reply's words: lowercase, accents and
+apostrophes removed ("één" -> "een", "sms'en" -> "smsen"). Phrases are tuples of
+such words and must appear as consecutive words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import get_close_matches
+from functools import lru_cache
+
+# --- STOP / START / HELP -----------------------------------------------------
+
+# Any of these anywhere in a reply opts out: an opt-out must never be missed.
+STOP_WORDS = frozenset({
+    "stop", "stoppen", "stopall", "unsubscribe", "uitschrijven", "uitschrijving",
+    "afmelden", "afmelding", "optout",
+})
+# Twilio treats these as opt-out only as the whole message ("cancel my order" is not).
+STOP_SINGLE = frozenset({"cancel", "end", "quit", "revoke"})
+STOP_PHRASES = re.compile(
+    r"\b(?:"
+    r"geen (?:sms|smsjes|smsje|berichten|berichtjes|texts?|meldingen|notificaties) meer"
+    r"|niet meer (?:smsen|sms|sturen|berichten|texten|appen)"
+    r"|wil geen (?:sms|smsjes|berichten)"
+    r"|no more (?:texts?|messages|sms)"
+    r"|(?:dont|do not|stop) (?:text|message|sms)(?:ing)? me"
+    r"|opt out"
+    r"|hou(?:d|dt)? (?:nou |eens )?op met"
+    r")\b"
+)
+# "yes"/"ja" are deliberately absent: in Bijna they answer our questions, not opt-ins.
+START_WORDS = frozenset({"start", "unstop", "aanmelden"})
+HELP_WORDS = frozenset({"help", "hulp", "info", "informatie"})
+HELP_PHRASES = re.compile(
+    r"\b(?:"
+    r"(?:wat|wie) (?:is|ben|bent|zijn) (?:dit|dat|jij|u|jullie)"
+    r"|wat betekent dit|wat moet ik (?:hiermee|doen)"
+    r"|waarom (?:krijg|ontvang) ik (?:dit|deze|dat)"
+    r"|(?:what|who) (?:is|are) (?:this|that|you)|whats this|whos this|what does this mean"
+    r"|why (?:am i getting|do i get|did i get)"
+    r")\b"
+)
+
+# --- the delivery options: 1 neighbour, 2 new slot, 3 pickup point -----------
+
+NEIGHBOUR_WORDS = frozenset({
+    "buren", "buur", "buurman", "buurvrouw", "buurjongen", "buurmeisje", "buurtjes",
+    "buurmannen", "buurvrouwen", "overbuur", "overburen", "overbuurman", "overbuurvrouw",
+    "bovenburen", "bovenbuurman", "bovenbuurvrouw", "benedenburen", "benedenbuurman",
+    "benedenbuurvrouw", "onderburen", "buurhuis", "hiernaast",
+    "neighbour", "neighbours", "neighbor", "neighbors", "nextdoor",
+})
+NEIGHBOUR_PHRASES = (("next", "door"),)
+
+WEEKDAYS = (
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+    "september", "oktober", "november", "december", "january", "february",
+    "june", "july", "august", "october",
+)  # no "may"/"march": "you may leave it next door" is not a date
+NEW_SLOT_WORDS = frozenset({
+    "morgen", "morgenochtend", "morgenmiddag", "morgenavond", "overmorgen", "tomorrow",
+    "later", "vanavond", "tonight", "weekend", "opnieuw", "nogmaals", "herbezorgen",
+    "herbezorging", "reschedule", "rebook", "redeliver", "redelivery", "herplannen",
+    "verzetten", "uitstellen", "postpone", "tijdslot", "timeslot", *WEEKDAYS, *MONTHS,
+})
+NEW_SLOT_PHRASES = (("niet", "vandaag"), ("not", "today"), ("new", "slot"))
+# "ander moment", "another day", "een nieuwe tijd": a modifier, then (within two words) a time noun.
+SLOT_MODIFIERS = frozenset({
+    "ander", "andere", "anders", "another", "different", "other", "nieuw", "nieuwe",
+    "new", "volgende", "next", "later", "latere",
+})
+SLOT_NOUNS = frozenset({
+    "tijd", "tijdstip", "tijdslot", "tijdvak", "slot", "dag", "moment", "datum", "keer",
+    "week", "afspraak", "bezorgmoment", "bezorgdag", "time", "day", "date", "timeslot",
+})
+
+PICKUP_WORDS = frozenset({
+    "afhaalpunt", "pakketpunt", "servicepunt", "ophaalpunt", "afhaallocatie",
+    "pickup", "pickuppoint", "parcelshop", "pakketwinkel", "pakketautomaat",
+    "pakketkluis", "locker", "postkantoor", "servicepoint", "parcelpoint",
+})
+PICKUP_PHRASES = (
+    ("pick", "up", "point"), ("pick", "up", "location"), ("pickup", "point"),
+    ("parcel", "shop"), ("parcel", "point"), ("parcel", "locker"), ("service", "point"),
+    ("collection", "point"), ("post", "office"), ("pakket", "punt"), ("afhaal", "punt"),
+    ("service", "punt"), ("postnl", "punt"), ("dhl", "punt"), ("dpd", "punt"),
+)
+# "I'll collect it", "ik haal het zelf op": pickup, unless a stronger word says otherwise.
+# Shops that host most Dutch pickup points, weak because "ik sta bij de Bruna" also parses.
+PICKUP_WEAK_WORDS = frozenset({
+    "ophalen", "afhalen", "zelf", "collect", "myself", "primera", "bruna", "ako",
+})
+PICKUP_WEAK_PHRASES = (("pick", "up"), ("pick", "it", "up"))
+
+OPTION_NUMBERS = {"een": 1, "one": 1, "twee": 2, "two": 2, "drie": 3, "three": 3}
+RATING_NUMBERS = {**OPTION_NUMBERS, "vier": 4, "four": 4, "vijf": 5, "five": 5}
+RATING_NOUNS = frozenset({"ster", "sterren", "star", "stars", "punten", "points"})
+OPTION_INTENTS = {1: "neighbour", 2: "new_slot", 3: "pickup_point"}
+
+# --- slot letters -------------------------------------------------------------
+
+ORDINALS = {
+    "eerste": 1, "first": 1, "1e": 1, "1st": 1, "tweede": 2, "second": 2, "2e": 2,
+    "2nd": 2, "derde": 3, "third": 3, "3e": 3, "3rd": 3, "vierde": 4, "fourth": 4,
+    "4e": 4, "4th": 4, "vijfde": 5, "fifth": 5, "5e": 5, "5th": 5, "zesde": 6,
+    "sixth": 6, "6e": 6, "6th": 6,
+}
+LAST_WORDS = frozenset({"laatste", "last"})
+LETTER_MARKERS = frozenset({
+    "optie", "option", "keuze", "choice", "slot", "tijdslot", "letter", "pakket",
+    "parcel", "package", "bestelling", "order", "nummer", "number",
+})
+# A lone letter after these is a choice: "doe maar B", "niet A maar B", "I take C".
+LETTER_LEADS = frozenset({
+    "maar", "liever", "dan", "toch", "neem", "kies", "take", "choose", "pick", "rather", "but",
+})
+
+# --- words that carry no choice ---------------------------------------------
+
+POLITE = frozenset({
+    "graag", "aub", "svp", "alsjeblieft", "alstublieft", "asjeblieft", "please", "pls",
+    "plz", "thanks", "thank", "thx", "tnx", "bedankt", "dank", "dankje", "dankjewel",
+    "dankuwel", "je", "u", "you", "ok", "oke", "okay", "okee", "prima", "top", "super",
+    "ja", "yes", "yep", "jazeker", "sure", "hoi", "hallo", "hey", "hi", "hello", "beste",
+    "dag", "goedemorgen", "goedemiddag", "goedenavond",
+})
+FILLER = frozenset({
+    "de", "het", "die", "dat", "is", "maar", "doe", "dan", "ik", "i", "ill", "id", "im",
+    "take", "neem", "kies", "choose", "want", "wil", "liever", "toch", "wordt", "the",
+    "it", "be", "will", "goed", "lijkt", "me", "mij", "fine", "works", "wel", "hoor",
+    *LETTER_MARKERS,
+})
+NEGATIONS = frozenset({"niet", "not", "geen", "no", "nooit", "never", "dont"})
+# "ik ben niet thuis, bij de buren" — the "niet" is about being home, not the choice.
+NEGATION_EXEMPT_NEXT = frozenset({"thuis", "home", "aanwezig", "in", "er"})
+# "niet 1 maar 2": a contrast ends what the negation covers.
+NEGATION_ENDS = frozenset({"maar", "but", "liever", "rather", "instead", "wel"})
+
+# --- numbers that are addresses, times or counts, not options -----------------
+
+ADDRESS_MARKERS = frozenset({"nr", "no", "nummer", "number", "huisnummer", "huisnr", "num"})
+OPTION_MARKERS = frozenset({"optie", "option", "keuze", "choice", "nummer", "number"})
+PLACE_PREPS = frozenset({"op", "at", "bij", "aan"})
+TIME_PREPS = frozenset({
+    "om", "na", "after", "before", "tot", "until", "till", "vanaf", "from", "tussen",
+    "between", "rond", "around", "rondom", "half", "kwart",
+})
+TIME_UNITS = frozenset({
+    "uur", "u", "h", "pm", "am", "oclock", "uurtje", *MONTHS,
+})
+COUNT_UNITS = frozenset({
+    "dagen", "days", "weken", "weeks", "pakketten", "pakketjes", "parcels", "packages",
+    "dozen", "keer", "times", *RATING_NOUNS,
+    # "over 10 min thuis" says they are nearly home, not that they want another slot.
+    "min", "minuten", "minutes", "mins", "minuutjes",
+})
+
+# --- the neighbour note --------------------------------------------------------
+
+# Words before the neighbour word that belong to it: "leave it with the", "bij de".
+NEIGHBOUR_LEADS = frozenset({
+    "bij", "de", "het", "mijn", "onze", "aan", "naar", "with", "the", "my", "our", "to",
+    "at", "een", "a", "leave", "it", "mag", "kan", "graag", "afgeven", "geven", "leg",
+})
+# Words that say nothing when they start or end a note: "mag", "is thuis", "afgeven".
+NOTE_EDGE = frozenset({
+    "mag", "kan", "het", "is", "zijn", "are", "er", "thuis", "home", "maar", "dan",
+    "it", "the", "a", "leave", "with", "to", "ook", "also", "en", "and", "of", "or",
+    "wel", "hoor", "die", "dat", "afgeven", "afleveren", "bezorgen", "brengen", "leggen",
+    "geven", "achterlaten", "worden", "drop", "give", "deliver", "bring", "can", "ik",
+    "ben", "im", "i", "please", "goed", "toch", "afgegeven", "wordt", "gebracht", "bezorgd",
+    "fine",
+})
+
+# --- typo tolerance -------------------------------------------------------------
+
+CONTROL_WORDS = STOP_WORDS | STOP_SINGLE | START_WORDS | HELP_WORDS
+# Short control words are one letter from ordinary ones ("stoep", "stappen" ~ "stop",
+# "stoppen"); a false opt-out is costly, so only long ones are matched loosely.
+TYPO_TARGETS = tuple(sorted(
+    {w for w in CONTROL_WORDS if len(w) >= 8} | NEIGHBOUR_WORDS | NEW_SLOT_WORDS
+    | PICKUP_WORDS | PICKUP_WEAK_WORDS | set(RATING_NUMBERS)
+))
+# Every keyword may be typed with letters doubled or dropped doubles: "stopp", "buuren", "tweee".
+DOUBLED_TARGETS = CONTROL_WORDS | set(TYPO_TARGETS)
+# Real words one letter away from a keyword ("laten" ~ "later"): never "correct" them.
+NOT_TYPOS = frozenset({
+    "laten", "zorgen", "duren", "buiten", "morgens", "stopt", "helpt", "starten",
+    "stops", "stopte", "started", "helps", "helper", "buurt", "eens", "even", "eind",
+    "many", "once", "quite", "neighbourhood", "neighborhood", "starter", "tree", "late",
+    "stoep", "stomp", "strop", "stoop", "stappen", "staren", "staart", "eten",
+})
+KNOWN_WORDS = frozenset(
+    set(TYPO_TARGETS) | CONTROL_WORDS | POLITE | FILLER | NEGATIONS | ADDRESS_MARKERS | PLACE_PREPS
+    | TIME_PREPS | TIME_UNITS | COUNT_UNITS | SLOT_MODIFIERS | SLOT_NOUNS | NOT_TYPOS
+    | NEIGHBOUR_LEADS | NOTE_EDGE | LETTER_LEADS | set(ORDINALS) | LAST_WORDS
+)
+# A last line made only of these is not a name sign-off ("1\nBuren" keeps "Buren").
+KEYWORDS = frozenset(
+    set(TYPO_TARGETS) | CONTROL_WORDS | SLOT_MODIFIERS | SLOT_NOUNS | set(ORDINALS)
+    | {w for p in NEIGHBOUR_PHRASES + NEW_SLOT_PHRASES + PICKUP_PHRASES for w in p}
+)
+
+# --- keyword tables: (intent, words or phrases, strong) -------------------------
+
+SINGLE_KEYWORDS = (
+    ("neighbour", NEIGHBOUR_WORDS, True), ("new_slot", NEW_SLOT_WORDS, True),
+    ("pickup_point", PICKUP_WORDS, True), ("pickup_point", PICKUP_WEAK_WORDS, False),
+)
+PHRASE_KEYWORDS = (
+    ("neighbour", NEIGHBOUR_PHRASES, True), ("new_slot", NEW_SLOT_PHRASES, True),
+    ("pickup_point", PICKUP_PHRASES, True), ("pickup_point", PICKUP_WEAK_PHRASES, False),
+)
+
+# --- what surrounds the answer: signatures, sign-offs, stars -------------------
+
+# Everything from a phone's or mail app's signature on is cut.
+SIGNATURE = re.compile(
+    r"\b(?:sent|verzonden|verstuurd) (?:from|with|via|vanaf|met|van|op)\b"
+    r"|\bget outlook\b|\bdownload outlook\b|\n-- ?\n",
+    re.I,
+)
+# A closing greeting ends the message: "2 groetjes Anna", "1\nGroet, Peter".
+CLOSING = re.compile(
+    r"(?<![^\s,.!\-–—])(?:met vriendelijke groet|vriendelijke groet|groetjes|groeten|groet"
+    r"|gr|grtz|grtjs|grts|mvg|m\.v\.g|kind regards|best regards|regards|cheers|liefs"
+    r"|doei|xx+)(?!\w)",
+    re.I,
+)
+SEPARATORS = " \t\n,.!-–—_~"
+# A last line like "Anna" or "Jan de Vries" is a name, not an answer.
+NAME_LINE = re.compile(
+    r"[\-–—~\s]*[A-Z][\w'’.\-]+(?:\s+(?:[A-Z][\w'’.\-]+|van|de|der|den|ter|ten)){0,3}[\s.!]*"
+)
+# Dotted abbreviations, expanded before tokenising so "a.u.b." is not read as letters A, U, B.
+DOTTED = (
+    (re.compile(r"\ba\.?u\.?b\b\.?", re.I), "aub"),
+    (re.compile(r"\bs\.v\.p\b\.?", re.I), "svp"),
+)
+# "4/5", "3 van 5", "3 out of 5"; "4 of 5" is Dutch for "4 or 5" and stays ambiguous.
+FRACTION = re.compile(
+    r"(?<![\d.,/])(\d{1,3})\s*(?:/|van de|van|uit|out of|op)\s*(\d{1,3})(?![\d/])"
+)
+STARS = re.compile("[\u2b50\u2605\U0001f31f]")
+
+
+# --- folding and typo tolerance ----------------------------------------------
+
+
+def fold(raw: str) -> str:
+    """Lowercase, drop accents and apostrophes: "Eén" -> "een", "sms'en" -> "smsen"."""
+    decomposed = unicodedata.normalize("NFKD", raw)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.lower().replace("'", "").replace("’", "")
+
+
+def squeeze(word: str) -> str:
+    """Collapse repeated letters: "stoppp" -> "stop", "buuren" -> "buren"."""
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+SQUEEZED = {squeeze(w): w for w in sorted(DOUBLED_TARGETS, key=len, reverse=True)}
+
+
+@lru_cache(maxsize=4096)
+def correct(word: str) -> str:
+    """Return the keyword `word` is a typo of, or `word` itself."""
+    if len(word) < 4 or word in KNOWN_WORDS or not word.isalpha():
+        return word
+    if squeeze(word) in SQUEEZED:
+        return SQUEEZED[squeeze(word)]
+    # Typos rarely hit the first letter; requiring it keeps "zorgen" from becoming "morgen".
+    for match in get_close_matches(word, TYPO_TARGETS, n=3, cutoff=0.81):
+        if match[0] == word[0]:
+            return match
+    return word

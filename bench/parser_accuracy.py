@@ -1,0 +1,116 @@
+"""Print the reply parser's accuracy on the corpus, per intent, per context and overall.
+
+Usage: python bench/parser_accuracy.py [corpus.tsv] [--misses]
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from app.replies.parser import INTENTS, Reply, parse_reply  # noqa: E402
+
+CORPUS = ROOT / "tests" / "replies" / "corpus.tsv"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One reply in the corpus and what it should mean."""
+
+    line: int
+    context: str
+    text: str
+    intent: str
+    value: str
+    choices: int | None
+
+    def expected(self) -> tuple[str, str]:
+        """Return (intent, choice or rating) as the corpus writes them."""
+        return self.intent, self.value
+
+    def matches(self, reply: Reply) -> bool:
+        """Tell whether the parser read this reply as the corpus expects."""
+        value = reply.choice or (str(reply.rating) if reply.rating is not None else "")
+        return (reply.intent, value) == self.expected()
+
+
+@dataclass(frozen=True)
+class Score:
+    """Accuracy over a set of cases."""
+
+    correct: int
+    total: int
+
+    @property
+    def accuracy(self) -> float:
+        """Return the share of cases read correctly."""
+        return self.correct / self.total if self.total else 0.0
+
+
+def load_corpus(path: Path = CORPUS) -> list[Case]:
+    """Read the tab-separated corpus; "\\n" in the text stands for a line break."""
+    cases = []
+    with path.open(encoding="utf-8", newline="") as corpus:
+        rows = csv.reader(corpus, delimiter="\t", quoting=csv.QUOTE_NONE)
+        for line, row in enumerate(rows, start=1):
+            if not row or row[0].startswith("#") or row[0] == "context":
+                continue
+            context, text, intent, value, choices = (row + [""] * 5)[:5]
+            if intent not in INTENTS:
+                raise ValueError(f"{path}:{line}: unknown intent {intent!r}")
+            text = text.replace("\\n", "\n")
+            offered = int(choices) if choices else None
+            cases.append(Case(line, context, text, intent, value, offered))
+    return cases
+
+
+def read(case: Case) -> Reply:
+    """Parse one corpus reply in its context."""
+    return parse_reply(case.text, case.context, case.choices)
+
+
+def score_by(cases: list[Case], key: str) -> dict[str, Score]:
+    """Return the accuracy grouped by the expected intent or by context."""
+    correct, total = Counter(), Counter()
+    for case in cases:
+        group = getattr(case, key)
+        total[group] += 1
+        correct[group] += case.matches(read(case))
+    return {group: Score(correct[group], total[group]) for group in total}
+
+
+def overall(cases: list[Case]) -> Score:
+    """Return the accuracy over every case."""
+    return Score(sum(case.matches(read(case)) for case in cases), len(cases))
+
+
+def main(argv: list[str]) -> int:
+    """Print the report; list the misread replies with --misses."""
+    paths = [arg for arg in argv if not arg.startswith("--")]
+    cases = load_corpus(Path(paths[0]) if paths else CORPUS)
+    for key in ("intent", "context"):
+        print(f"{'by ' + key:<16}{'correct':>8}{'total':>7}{'accuracy':>10}")
+        for group, score in sorted(score_by(cases, key).items()):
+            print(f"{group:<16}{score.correct:>8}{score.total:>7}{score.accuracy:>10.1%}")
+        print()
+    total = overall(cases)
+    print(f"{'overall':<16}{total.correct:>8}{total.total:>7}{total.accuracy:>10.1%}")
+    if "--misses" in argv:
+        print()
+        for case in cases:
+            reply = read(case)
+            if not case.matches(reply):
+                print(f"line {case.line} [{case.context}] {case.text!r}: "
+                      f"expected {case.expected()}, got {reply.as_dict()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
