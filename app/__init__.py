@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SETTINGS"] = settings
     app.json.sort_keys = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from app import cli, errors, extensions, health
     from app.api import register_api
