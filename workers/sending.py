@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
+from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy import or_, select, update
 
@@ -34,14 +35,23 @@ MAX_ATTEMPTS = 6
 OPT_OUT_SOURCES = {"opted_out": "provider_error", "number_unusable": "unusable_number"}
 
 
-def enqueue_sends(message_ids: list[str]) -> None:
-    """Enqueue send jobs for committed texts, in batches, in one Redis round trip."""
+def enqueue_sends(message_ids: list[str]) -> bool:
+    """Enqueue send jobs for committed texts, in batches, in one Redis round trip.
+
+    Redis being away is not an error here: the rows are committed and the sweeper enqueues
+    them once it is back. Return whether the jobs reached Redis.
+    """
     if not message_ids:
-        return
+        return True
     jobs = [Queue.prepare_data(send_texts, args=(message_ids[i:i + BATCH],), timeout=JOB_TIMEOUT,
                                result_ttl=0, failure_ttl=7 * 24 * 3600)
             for i in range(0, len(message_ids), BATCH)]
-    queue(TEXTS).enqueue_many(jobs)
+    try:
+        queue(TEXTS).enqueue_many(jobs)
+    except RedisError:
+        log.warning("Redis unreachable: %d texts wait in the outbox for the sweeper", len(message_ids))
+        return False
+    return True
 
 
 def retry_later(message_id: str, delay: timedelta) -> None:

@@ -69,6 +69,8 @@ def reconcile_unclear_sends(now: datetime) -> int:
 
 def sweep(now: datetime) -> dict[str, int]:
     """Run every registered sweep once; one failing does not stop the others."""
+    import workers.retention  # noqa: F401  (registers its sweep)
+
     done = {}
     for step in SWEEPS:
         try:

@@ -134,3 +134,23 @@ def test_news_held_overnight_is_dropped_when_no_longer_true(client, db, make_shi
     send_texts([held.id], now=night + timedelta(hours=9))
     db.session.expire_all()
     assert db.session.get(Message, held.id).status == "skipped"
+
+
+def test_a_push_while_redis_is_away_loses_no_text(db, make_shipment, carrier, carrier_and_token, run_jobs):
+    from app import create_app
+    from bijna_testing import app_config
+    from workers.sweeper import STALE_PENDING, sweep
+
+    make_shipment()
+    cut_off = create_app(app_config(REDIS_URL="redis://127.0.0.1:1/0"))  # Redis is gone for this web process
+    now = datetime.now(UTC)
+    body = {"observed_at": now.isoformat(), "stops": [
+        {"tracking_number": "3SBIJ0001", "eta": (now + timedelta(minutes=10)).isoformat()}]}
+    answer = cut_off.test_client().post("/api/v1/carrier/routes/R1/etas", json=body,
+                                        headers={"Authorization": f"Bearer {carrier_and_token[1]}"})
+    assert answer.status_code == 200 and answer.get_json()["texts_queued"] == 1
+    message = db.session.execute(select(Message)).scalar_one()
+    assert message.status == "pending"
+    sweep(now + STALE_PENDING + timedelta(seconds=1))  # Redis is back: the sweeper finds the text
+    run_jobs()
+    assert db.session.get(Message, message.id).status == "delivered"  # the simulator delivers at once
