@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask
 from flask.typing import ResponseReturnValue
@@ -31,7 +31,7 @@ def create_app(
     """
     if not signing_secret:
         raise ValueError("the carrier simulator needs a signing secret")
-    clock = clock or (lambda: datetime.now(timezone.utc))
+    clock = clock or (lambda: datetime.now(UTC))
     app = Flask(__name__)
     app.extensions[EXTENSION_KEY] = Simulator(
         signing_secret=signing_secret,

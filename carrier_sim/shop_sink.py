@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import timezone
+from datetime import UTC
 from typing import Any
 
 from flask import Blueprint, request
@@ -46,7 +46,7 @@ def receive_shop_webhook() -> ResponseReturnValue:
     sim = current()
     sim.shop_webhooks.add(
         {
-            "received_at": sim.clock().astimezone(timezone.utc).isoformat(),
+            "received_at": sim.clock().astimezone(UTC).isoformat(),
             "headers": {name: value for name, value in request.headers if name in _KEPT_HEADERS},
             "body": request.get_json(silent=True) or request.get_data(as_text=True),
         }

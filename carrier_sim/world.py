@@ -9,7 +9,7 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -225,7 +225,7 @@ class World:
                 "tracking_number": parcel.tracking_number,
                 "idempotency_key": key,
                 "params": params,
-                "executed_at": self.clock().astimezone(timezone.utc).isoformat(),
+                "executed_at": self.clock().astimezone(UTC).isoformat(),
             }
         )
         return {"accepted": True, "carrier_reference": reference, "parcel": asdict(parcel)}

@@ -32,7 +32,8 @@ def main() -> None:
         number = f"3SDEMO{run}{i}"
         body = {"order_ref": f"DEMO-{run}-{i}", "carrier": credentials["carrier_code"], "tracking_number": number,
                 "recipient": {"phone": phone, "name": f"{name} Jansen", "city": "Utrecht"},
-                "window": {"start": (now - timedelta(hours=1)).isoformat(), "end": (now + timedelta(hours=4)).isoformat()}}
+                "window": {"start": (now - timedelta(hours=1)).isoformat(),
+                           "end": (now + timedelta(hours=4)).isoformat()}}
         created = requests.post(f"{args.base_url}/api/v1/shipments", json=body, headers=shop, timeout=10)
         created.raise_for_status()
         numbers.append(number)

@@ -18,8 +18,8 @@ from sqlalchemy import or_, select, update
 from app.extensions import db, redis_connection
 from app.ingestion.state import shipment_state
 from app.models import Message, OptOut, Shipment, Shop
-from app.notify.policy import still_relevant
 from app.models.base import insert_ignoring_duplicates, utcnow
+from app.notify.policy import still_relevant
 from app.phones import mask
 from app.ratelimit import SenderRateLimit
 from app.sms.factory import current_provider

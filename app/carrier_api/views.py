@@ -6,10 +6,10 @@ from flask import Blueprint, g, request
 
 from app.auth import carrier_required
 from app.carrier_api import schemas
+from app.clock import now
 from app.errors import ApiError
 from app.ingestion.etas import StopEta, ingest_etas
 from app.ingestion.events import CarrierEvent, ingest_events
-from app.clock import now
 from app.schemas import load_json
 
 bp = Blueprint("carrier_api", __name__, url_prefix="/api/v1/carrier")

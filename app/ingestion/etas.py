@@ -15,8 +15,8 @@ from sqlalchemy import bindparam, or_, select, update
 from app.extensions import db
 from app.ingestion.state import decide_with_limits, record_decisions
 from app.models import Carrier, Shipment, Shop
-from app.outbox import enqueue_due
 from app.notify.policy import decide_on_update
+from app.outbox import enqueue_due
 
 # On a driver's route today means out for delivery, whatever the last scan said.
 BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed", "failed_attempt")

@@ -21,7 +21,8 @@ def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int
     return ShipmentState(
         status=row.status, notify=row.notify, opted_out=opted_out,
         window_start=row.announced_start if told else row.window_start,
-        window_end=row.announced_end if told else row.window_end, eta=row.eta, lead_minutes=shop.lead_minutes, sent=frozenset(row.sent_kinds or ()),
+        window_end=row.announced_end if told else row.window_end, eta=row.eta, lead_minutes=shop.lead_minutes,
+        sent=frozenset(row.sent_kinds or ()),
         last_delay_eta=row.last_delay_eta, texts_today=texts_today, daily_cap=shop.daily_cap,
         enabled_statuses=frozenset(shop.status_texts or ()), two_way=shop.two_way)
 

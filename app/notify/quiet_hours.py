@@ -7,7 +7,7 @@ and converted back to UTC through zoneinfo. Urgent texts (see policy) ignore the
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -26,12 +26,12 @@ def _first_instant_at(wall: datetime, zone: ZoneInfo) -> datetime:
     An ambiguous wall time (autumn) gives its first occurrence. A wall time that does
     not exist (spring, inside the gap) gives the moment the clock jumps over it.
     """
-    first = wall.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
     if first.astimezone(zone).replace(tzinfo=None) == wall:
         return first
     # In a gap, fold=1 maps to an instant before the jump and fold=0 to one after it;
     # bisect between them for the jump itself (to the second: a few dozen steps).
-    low = wall.replace(tzinfo=zone, fold=1).astimezone(timezone.utc)
+    low = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
     high = first
     while high - low > timedelta(seconds=1):
         middle = low + (high - low) / 2

@@ -16,7 +16,7 @@ appears when formatting for the recipient.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 WINDOW_WIDTH = timedelta(hours=1)
@@ -41,7 +41,7 @@ def _ceil_to(moment: datetime, step: timedelta) -> datetime:
     """Round an aware datetime up to the next multiple of step (on the UTC clock)."""
     seconds = step.total_seconds()
     stamp = moment.timestamp()
-    return datetime.fromtimestamp(math.ceil(stamp / seconds) * seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(math.ceil(stamp / seconds) * seconds, tz=UTC)
 
 
 def narrow_window(eta: datetime, width: timedelta = WINDOW_WIDTH) -> tuple[datetime, datetime]:

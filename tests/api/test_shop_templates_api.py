@@ -27,13 +27,15 @@ def test_unknown_kind_or_language_is_named(client, shop_headers):
 
 def test_a_saved_template_is_previewed_and_used_for_the_next_text(client, db, shop_headers, make_shipment,
                                                                    carrier_headers):
-    body = "{{ shop_name }}: nog {{ minutes }} min! {% if two_way %}1=buren 2=later 3=afhaalpunt{% endif %} {{ tracking_url }}"
+    body = ("{{ shop_name }}: nog {{ minutes }} min! {% if two_way %}1=buren 2=later 3=afhaalpunt{% endif %} "
+            "{{ tracking_url }}")
     saved = client.put(f"{URL}/arriving_soon/nl", json={"body": body}, headers=shop_headers).get_json()
     assert saved["custom"] and saved["segments"] == 1 and ": nog " in saved["preview"]
     shipment = make_shipment()
     now = datetime.now(UTC)
     client.post("/api/v1/carrier/routes/R1/etas", headers=carrier_headers, json={
-        "observed_at": now.isoformat(), "stops": [{"tracking_number": "3SBIJ0001", "eta": (now + timedelta(minutes=12)).isoformat()}]})
+        "observed_at": now.isoformat(),
+        "stops": [{"tracking_number": "3SBIJ0001", "eta": (now + timedelta(minutes=12)).isoformat()}]})
     text = db.session.execute(select(Message).where(Message.shipment_id == shipment["id"])).scalar_one()
     assert text.body.startswith("Bloemenshop: nog 1") and "1=buren" in text.body
     assert client.delete(f"{URL}/arriving_soon/nl", headers=shop_headers).status_code == 204

@@ -41,7 +41,8 @@ def test_an_older_push_never_overwrites_a_newer_eta(client, db, make_shipment, c
     shipment = make_shipment()
     now = datetime.now(UTC)
     _route(client, carrier_headers, "R1", now, [("3SBIJ0001", now + timedelta(hours=2))])
-    late = _route(client, carrier_headers, "R1", now - timedelta(minutes=1), [("3SBIJ0001", now + timedelta(minutes=5))])
+    late = _route(client, carrier_headers, "R1", now - timedelta(minutes=1),
+                  [("3SBIJ0001", now + timedelta(minutes=5))])
     assert late["ignored_stale"] == 1
     assert db.session.get(Shipment, shipment["id"]).eta == now + timedelta(hours=2)
     assert _kinds(db, shipment["id"]) == ["out_for_delivery"]
@@ -60,7 +61,8 @@ def test_unknown_parcels_and_bad_stops_are_reported(client, db, make_shipment, c
 def test_events_move_status_forward_only_and_delivered_asks_for_a_rating(client, db, make_shipment, carrier_headers):
     shipment = make_shipment()
     t0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    events = [{"tracking_number": "3SBIJ0001", "code": "DELIVERED", "occurred_at": (t0 + timedelta(hours=3)).isoformat()},
+    events = [{"tracking_number": "3SBIJ0001", "code": "DELIVERED",
+               "occurred_at": (t0 + timedelta(hours=3)).isoformat()},
               {"tracking_number": "3SBIJ0001", "code": "HUB_SCAN", "occurred_at": t0.isoformat()},
               {"tracking_number": "3SBIJ0001", "code": "ZZ99", "occurred_at": t0.isoformat()}]
     result = client.post("/api/v1/carrier/events", json={"events": events}, headers=carrier_headers).get_json()
@@ -93,7 +95,8 @@ def test_a_failed_attempt_makes_the_next_day_news_again(client, db, make_shipmen
     day1 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     clock.now = day1
     _route(client, carrier_headers, "R1", day1, [("3SBIJ0001", day1 + timedelta(minutes=10))])
-    failed = {"tracking_number": "3SBIJ0001", "code": "NOT_HOME", "occurred_at": (day1 + timedelta(minutes=12)).isoformat()}
+    failed = {"tracking_number": "3SBIJ0001", "code": "NOT_HOME",
+              "occurred_at": (day1 + timedelta(minutes=12)).isoformat()}
     clock.now = day1 + timedelta(minutes=13)
     client.post("/api/v1/carrier/events", json={"events": [failed]}, headers=carrier_headers)
     day2 = day1 + timedelta(days=1)
@@ -122,7 +125,7 @@ def test_news_held_overnight_is_dropped_when_no_longer_true(client, db, make_shi
 
     shop.status_texts = ["in_transit"]
     db.session.commit()
-    shipment = make_shipment()
+    make_shipment()
     night = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
     clock.now = night
     events = [{"tracking_number": "3SBIJ0001", "code": "DEPOT_ARRIVAL", "occurred_at": night.isoformat()}]
@@ -137,8 +140,9 @@ def test_news_held_overnight_is_dropped_when_no_longer_true(client, db, make_shi
 
 
 def test_a_push_while_redis_is_away_loses_no_text(db, make_shipment, carrier, carrier_and_token, run_jobs):
-    from app import create_app
     from bijna_testing import app_config
+
+    from app import create_app
     from workers.sweeper import STALE_PENDING, sweep
 
     make_shipment()
