@@ -105,5 +105,8 @@ def demo_seed(carrier_url, carrier_secret, shop_webhook_url):
 
 def init_app(app: Flask) -> None:
     """Register the operator commands."""
-    for group in (shops_cli, carriers_cli, demo_cli):
+    from app.rebooking.cli import rebookings_cli
+    from app.replies.cli import replies_cli
+
+    for group in (shops_cli, carriers_cli, demo_cli, replies_cli, rebookings_cli):
         app.cli.add_command(group)

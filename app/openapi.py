@@ -21,17 +21,20 @@ def operation(method: str, path: str, summary: str, body: str | None = None, res
 def build_spec() -> dict:
     """Build the document from the registered schemas and operations."""
     from app.carrier_api import schemas as carrier_schemas
+    from app.rebooking import schemas as rebooking_schemas
     from app.shipments import messages as message_schemas
     from app.shipments import schemas as shipment_schemas
     from app.shops import schemas as shop_schemas
     from app.shops import templates_api
+    from app.tracking import feedback_api
 
     spec = APISpec(title="Bijna API", version="1.0.0", openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
                    info={"description": "Shop API (Bearer API key) and carrier API (Bearer carrier token)."})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", {"type": "object", "properties": {"error": {"type": "object", "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}})
-    for module in (shipment_schemas, shop_schemas, carrier_schemas, message_schemas, templates_api, *EXTRA_SCHEMA_MODULES):
+    for module in (shipment_schemas, shop_schemas, carrier_schemas, message_schemas, templates_api, feedback_api,
+                   rebooking_schemas, *EXTRA_SCHEMA_MODULES):
         for name in getattr(module, "DOCUMENTED", None) or _public_schemas(module):
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=getattr(module, name))
@@ -79,6 +82,15 @@ operation("get", "/api/v1/shop/templates/{kind}/{language}", "Show the template 
 operation("put", "/api/v1/shop/templates/{kind}/{language}", "Save the shop's wording (checked now)", "TemplateIn",
           "TemplateOut")
 operation("delete", "/api/v1/shop/templates/{kind}/{language}", "Go back to Bijna's wording", None, None, 204)
+operation("get", "/api/v1/shipments/{shipment_id}/feedback",
+          "Show the recipient's 1-5 rating and comment (tracking page or SMS); 404 while none", None, "FeedbackOut")
+operation("get", "/api/v1/feedback", "List the shop's delivery ratings, latest first (filters: rating, since)",
+          None, "FeedbackList")
+operation("get", "/api/v1/shipments/{shipment_id}/rebookings", "List a shipment's rebookings (SMS or page)", None,
+          "RebookingList")
+operation("get", "/api/v1/rebookings", "List the shop's rebookings; ?status=dead for the dead letters", None,
+          "RebookingList")
+operation("get", "/api/v1/rebookings/{rebooking_id}", "Fetch one rebooking", None, "RebookingOut")
 operation("get", "/api/v1/shop", "Show the shop's settings", None, "ShopOut")
 operation("patch", "/api/v1/shop", "Change the shop's settings", "ShopPatch", "ShopOut")
 
@@ -91,7 +103,8 @@ Authenticate with <code>Authorization: Bearer &lt;key&gt;</code>. Errors are
 <code>{"error": {"code", "message", "fields"}}</code>.</p>
 {% for path, ops in spec.paths.items() %}{% for method, op in ops.items() %}
 <h2><code>{{ method|upper }} {{ path }}</code></h2><p>{{ op.summary }}</p>
-{% if op.requestBody %}<p>Body: <code>{{ op.requestBody.content['application/json'].schema['$ref'] }}</code></p>{% endif %}
+{% if op.requestBody %}<p>Body:
+<code>{{ op.requestBody.content['application/json'].schema['$ref'] }}</code></p>{% endif %}
 {% endfor %}{% endfor %}
 <h2>Schemas</h2>{% for name, schema in spec.components.schemas.items() %}<h3>{{ name }}</h3><ul>
 {% for field, prop in (schema.properties or {}).items() %}<li><code>{{ field }}</code> {{ prop.type or '' }}

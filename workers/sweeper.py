@@ -79,3 +79,7 @@ def sweep(now: datetime) -> dict[str, int]:
             db.session.rollback()
             log.exception("sweep %s failed", step.__name__)
     return done
+
+
+# Each feature keeps its sweep beside its job; importing the modules registers them.
+from workers import rebooking, replies, shop_webhooks  # noqa: E402, F401

@@ -13,20 +13,38 @@ from app.shipments.schemas import CANONICAL_STATUSES, LANGUAGES
 _CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour.")
 _COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use a colour like #0b6e4f.")
 _HTTPS = validate.URL(schemes={"https", "http"}, require_tld=False)
+_HTTPS_ONLY = validate.URL(schemes={"https"}, error="Use an https:// URL.")
 
 
 class Branding(StrictSchema):
-    logo_url = fields.String(validate=_HTTPS, allow_none=True)
+    """The tracking page's look: the logo (https, loaded with no referrer) and two colours."""
+
+    logo_url = fields.String(validate=_HTTPS_ONLY, allow_none=True)
     primary_color = fields.String(validate=_COLOUR)
     accent_color = fields.String(validate=_COLOUR)
     tone = fields.String(validate=validate.OneOf(("warm", "neutral", "playful")))
 
 
+class FaqItem(StrictSchema):
+    q = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    a = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class CrossSell(StrictSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    text = fields.String(validate=validate.Length(max=300))
+    url = fields.String(validate=_HTTPS_ONLY, allow_none=True)
+    image_url = fields.String(validate=_HTTPS_ONLY, allow_none=True)
+
+
 class Extras(StrictSchema):
-    returns_url = fields.String(validate=_HTTPS, allow_none=True)
-    invoice_url = fields.String(validate=_HTTPS, allow_none=True)
-    faq = fields.List(fields.Dict(), validate=validate.Length(max=10))
-    cross_sell = fields.Dict(allow_none=True)
+    """What the tracking page shows besides the parcel: only https links (the page loads nothing else)."""
+
+    returns_url = fields.String(validate=_HTTPS_ONLY, allow_none=True)
+    invoice_url = fields.String(validate=_HTTPS_ONLY, allow_none=True)
+    faq = fields.List(fields.Nested(FaqItem), validate=validate.Length(max=10))
+    cross_sell = fields.Nested(CrossSell, allow_none=True, metadata={
+        "description": "Shown on the tracking page only while the parcel is on its way."})
 
 
 class ShopPatch(StrictSchema):

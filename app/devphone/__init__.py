@@ -1,0 +1,1 @@
+"""The phone simulator /dev/phone: read Bijna's texts as the recipient and reply (development only)."""

@@ -1,0 +1,217 @@
+"""Inbound texts: kept once per MessageSid the moment Twilio posts them, understood by a worker.
+
+`receive_inbound` (the webhook) stores the row and enqueues it; nothing else happens in the
+request, so Twilio gets its answer in milliseconds. `process_inbound` (the REPLIES worker)
+reads the number's situation, parses the reply in the context of the last question, asks
+`conversation.decide` what to do and does it: texts, a rebooking command, an opt-out, a
+rating. All of it commits together with the row's "processed" mark, so a crash anywhere
+leaves the row "received" for the sweeper, and a second run finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from redis.exceptions import RedisError
+from sqlalchemy import delete, or_, select
+
+from app.carriers.adapter import CarrierRefused
+from app.extensions import db
+from app.models import Feedback, Message, OptOut, Shipment
+from app.models.base import insert_ignoring_duplicates, new_id
+from app.outbox import Text, enqueue_due, store_texts
+from app.phones import mask
+from app.rebooking import service as rebooking
+from app.replies.conversation import PROVIDER_KEYWORDS, Plan, decide
+from app.replies.offers import (
+    ask_which_parcel,
+    clear_options,
+    lock_conversation,
+    number_text,
+    offer_slots,
+    slot_lines,
+    voice_for,
+)
+from app.replies.parser import MAX_BODY, parse_reply
+from app.replies.situation import Scene, read_scene
+from app.texts import compose
+from workers.sending import opt_out
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6  # about 15 minutes of backoff, then the reply is answered without the carrier
+STALE = timedelta(seconds=15)  # a received reply this old was probably never enqueued
+KEYWORD_KINDS = {f"reply_{intent}": keyword for keyword, intent in PROVIDER_KEYWORDS.items()}
+
+
+def receive_inbound(form: Mapping[str, str], now: datetime) -> str | None:
+    """Store an inbound text and enqueue it; return its id (None for a repeat or junk)."""
+    message_id = store_inbound(form, now)
+    if message_id is not None:
+        from workers.replies import enqueue_replies
+
+        try:
+            enqueue_replies([message_id])
+        except RedisError:  # stored is what counts: the sweeper enqueues it when Redis is back
+            log.warning("could not enqueue inbound %s; the sweeper will", message_id, exc_info=True)
+    return message_id
+
+
+def store_inbound(form: Mapping[str, str], now: datetime) -> str | None:
+    """Insert the text unless its MessageSid was seen before; apply Twilio's own opt-out at once. Commit."""
+    sid, phone = form.get("MessageSid", "").strip(), form.get("From", "").strip()
+    if not sid or not phone:
+        return None
+    keyword = (form.get("OptOutType") or "").strip().upper()
+    kind = f"reply_{PROVIDER_KEYWORDS[keyword]}" if keyword in PROVIDER_KEYWORDS else "reply"
+    row = {"id": new_id(), "direction": "in", "kind": kind, "provider_sid": sid[:64], "from_number": phone[:20],
+           "to_number": form.get("To", "").strip()[:20], "body": form.get("Body", "")[:MAX_BODY],
+           "status": "received", "segments": 1, "attempts": 0, "created_at": now, "updated_at": now}
+    insert_ignoring_duplicates(Message, [row], ["provider_sid"])
+    landed = db.session.execute(select(Message.id).where(Message.id == row["id"])).scalar()
+    if landed and keyword == "STOP":  # Twilio blocks the number already: never disagree with it
+        opt_out(phone, "provider", now)
+    elif landed and keyword == "START":
+        db.session.execute(delete(OptOut).where(OptOut.phone == phone))
+    db.session.commit()
+    return landed
+
+
+def process_inbound(message_id: str, now: datetime, *, carrier_reachable: bool = True) -> Plan | None:
+    """Understand one stored reply and act on it; return the plan (None when already done)."""
+    message = db.session.execute(select(Message).where(
+        Message.id == message_id, Message.direction == "in", Message.status == "received")
+        .with_for_update(skip_locked=True)).scalar()
+    if message is None:
+        return None
+    phone = message.from_number
+    conversation = lock_conversation(phone, now)
+    scene = read_scene(phone, message.to_number, KEYWORD_KINDS.get(message.kind), conversation, now)
+    reply = parse_reply(message.body, scene.situation.question, scene.situation.choices)
+    plan = decide(scene.situation, reply)
+    texts, commands = _carry_out(plan, scene, message, now, carrier_reachable)
+    target = scene.shipments.get(plan.shipment_id or "")
+    intent = PROVIDER_KEYWORDS.get(KEYWORD_KINDS.get(message.kind, ""), reply.intent)
+    message.status, message.kind, message.updated_at = "processed", f"reply_{intent}", now
+    message.shipment_id, message.shop_id = (target.id, target.shop_id) if target else (None, None)
+    rows = store_texts(texts, now)
+    db.session.commit()
+    enqueue_due(rows, now)
+    rebooking.enqueue_after_commit(commands)
+    log.info("reply from %s read as %s in context %s: %s %s", mask(phone), intent, scene.situation.question,
+             plan.action, plan.reason)
+    return plan
+
+
+def postpone(message_id: str, now: datetime, error: Exception) -> bool:
+    """Schedule another try with backoff; False when the reply is out of attempts. Commit."""
+    message = db.session.get(Message, message_id)
+    if message is None or message.status != "received":
+        return True
+    message.attempts = (message.attempts or 0) + 1
+    message.error_message = f"{type(error).__name__}: {error}"[:300]
+    if message.attempts >= MAX_ATTEMPTS:
+        db.session.commit()
+        return False
+    message.send_after = now + timedelta(seconds=min(15 * 2 ** message.attempts, 600))
+    message.updated_at = now
+    db.session.commit()
+    return True
+
+
+def fail(message_id: str, now: datetime) -> None:
+    """Give up on a reply that keeps failing (it stays visible in the shop's message list). Commit."""
+    message = db.session.get(Message, message_id)
+    if message is not None and message.status == "received":
+        message.status, message.updated_at = "failed", now
+        db.session.commit()
+        log.error("gave up on inbound %s after %d attempts", message_id, message.attempts)
+
+
+def unread(now: datetime, limit: int = 5000) -> list[str]:
+    """Return received replies nobody processed: lost jobs, and retries that are due."""
+    return list(db.session.execute(select(Message.id).where(
+        Message.direction == "in", Message.status == "received", Message.updated_at < now - STALE,
+        or_(Message.send_after.is_(None), Message.send_after <= now)).limit(limit)).scalars())
+
+
+def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
+               carrier_reachable: bool) -> tuple[list[Text], list[str]]:
+    """Do what the plan says; return the texts to queue and the rebooking commands to enqueue."""
+    phone, conversation = message.from_number, scene.conversation
+    shipment = scene.shipments.get(plan.shipment_id or "")
+    asked_about = scene.shipments.get(scene.situation.question_shipment_id or "")
+    shop, language = voice_for(phone, scene.live or [s for s in (shipment or asked_about,) if s])
+
+    def key(kind: str) -> str:
+        return f"in:{message.id}:{kind}"
+
+    def about_number(kind: str, **extra) -> Text:
+        return number_text(phone, kind, shop, language, now, key(kind), extra)
+
+    def about_parcel(kind: str, **extra) -> Text:
+        return compose(shipment, shipment.shop, kind, extra, now=now, dedupe_key=key(kind))
+
+    action = plan.action
+    if action in ("rate", "offer_slots", "rebook") and shipment is None:
+        return [], []  # the parcel is no longer this number's (the shop changed the recipient)
+    if action == "opt_out":
+        opt_out(phone, "reply", now)
+    elif action == "opt_in":
+        db.session.execute(delete(OptOut).where(OptOut.phone == phone))
+    if action in ("opt_out", "opt_in", "help", "unknown_number") and plan.reply:
+        return [about_number(plan.reply)], []
+    if action == "clarify":
+        lines = slot_lines(scene.situation.options) if plan.question == "slot_offer" else []
+        compose_clarify = about_parcel if shipment else about_number
+        return [compose_clarify("clarify", question=plan.question, slot_lines=lines)], []
+    if action == "disambiguate":
+        parcels = [scene.shipments[i] for i in plan.choices if i in scene.shipments]
+        return [ask_which_parcel(conversation, phone, parcels, plan.pending, now, key("disambiguation"))], []
+    if action == "rate":
+        _rate(shipment, plan.params["rating"], message.body, now)
+        return [compose(shipment, shipment.shop, "rating_thanks", {"rating": plan.params["rating"]}, now=now,
+                        dedupe_key=f"{shipment.id}:rating_thanks")], []
+    if action == "too_late" and shipment and plan.reply:
+        return [about_parcel("rebook_refused")], []
+    if action == "offer_slots":
+        return _offer(conversation, shipment, now, key, carrier_reachable, about_parcel), []
+    if action == "rebook":
+        clear_options(conversation, now)
+        command = rebooking.create_rebooking(shipment, plan.rebooking, plan.params, "sms", now)
+        if command is not None:
+            return [], [command.id]
+        if rebooking.blocker(shipment, plan.rebooking) != "other_rebooking_pending":
+            return [about_parcel("rebook_refused")], []
+        return [], []  # the first choice is on its way to the carrier; its answer will follow
+    return [], []
+
+
+def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachable: bool,
+           about_parcel) -> list[Text]:
+    """Fetch the carrier's slots and offer them as letters; say so kindly when none can be had."""
+    reason = rebooking.blocker(shipment, "reschedule")
+    if reason == "other_rebooking_pending":
+        return []  # the first choice is on its way to the carrier; its answer will follow
+    slots = []
+    if reason is None and carrier_reachable:
+        try:
+            slots = rebooking.available_slots_for(shipment, after=now)
+        except CarrierRefused:  # e.g. unknown_parcel: nothing to offer
+            slots = []
+    if not slots:
+        return [about_parcel("rebook_refused")]
+    return [offer_slots(conversation, shipment, slots, now, key("slot_offer"))]
+
+
+def _rate(shipment: Shipment, rating: int, body: str, now: datetime) -> None:
+    """Keep the recipient's score (the latest one counts), with their words when they wrote some."""
+    comment = body.strip()[:500] if any(char.isalpha() for char in body) else None
+    feedback = db.session.get(Feedback, shipment.id)
+    if feedback is None:
+        db.session.add(Feedback(shipment_id=shipment.id, rating=rating, comment=comment, source="sms",
+                                created_at=now, updated_at=now))
+    else:
+        feedback.rating, feedback.comment, feedback.source, feedback.updated_at = rating, comment, "sms", now

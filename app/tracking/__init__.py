@@ -1,0 +1,1 @@
+"""The recipient's tracking page /t/<token>, its feedback, and the shop API for that feedback."""

@@ -1,0 +1,38 @@
+"""Rebooking commands: the job that carries one to the carrier, its enqueue helper and its sweep."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rq import Queue
+
+from app.clock import now as clock_now
+from app.rebooking import execution
+from workers.queues import CARRIER, queue
+from workers.sweeper import register
+
+JOB_TIMEOUT = 60  # a pickup-point read and one command, each bounded by the carrier timeout
+FAILURE_TTL = 7 * 24 * 3600
+GRACE = timedelta(seconds=10)  # leave a just-due command to the job already enqueued for it
+
+
+def enqueue_rebookings(command_ids: list[str]) -> None:
+    """Enqueue committed rebooking commands, one job each, in one Redis round trip."""
+    if not command_ids:
+        return
+    jobs = [Queue.prepare_data(carry_rebooking, args=(command_id,), timeout=JOB_TIMEOUT, result_ttl=0,
+                               failure_ttl=FAILURE_TTL) for command_id in command_ids]
+    queue(CARRIER).enqueue_many(jobs)
+
+
+def carry_rebooking(command_id: str) -> str | None:
+    """Send one due rebooking command to its carrier; return its status (None: not due)."""
+    return execution.execute(command_id, clock_now())
+
+
+@register
+def requeue_due_rebookings(now) -> int:
+    """Enqueue pending commands whose retry is due, or whose job or worker was lost."""
+    ids = execution.due_commands(now, GRACE)
+    enqueue_rebookings(ids)
+    return len(ids)

@@ -1,0 +1,51 @@
+"""Inbound texts: the job that reads and answers one reply, its enqueue helper and its sweep."""
+
+from __future__ import annotations
+
+from rq import Queue
+
+from app.carriers.adapter import CarrierError
+from app.clock import now as clock_now
+from app.extensions import db
+from app.replies import inbound
+from workers.queues import REPLIES, queue
+from workers.sweeper import register
+
+JOB_TIMEOUT = 60  # one database transaction and at most one carrier look-up (5 s)
+FAILURE_TTL = 7 * 24 * 3600
+
+
+def enqueue_replies(message_ids: list[str]) -> None:
+    """Enqueue stored inbound texts, one job each, in one Redis round trip."""
+    if not message_ids:
+        return
+    jobs = [Queue.prepare_data(read_reply, args=(message_id,), timeout=JOB_TIMEOUT, result_ttl=0,
+                               failure_ttl=FAILURE_TTL) for message_id in message_ids]
+    queue(REPLIES).enqueue_many(jobs)
+
+
+def read_reply(message_id: str) -> str | None:
+    """Understand and answer one inbound text; return what was done (None: already done)."""
+    now = clock_now()
+    try:
+        plan = inbound.process_inbound(message_id, now)
+    except CarrierError as error:
+        # Slots could not be fetched: try again later, and after the last try answer without them.
+        db.session.rollback()
+        if inbound.postpone(message_id, now, error):
+            return "postponed"
+        plan = inbound.process_inbound(message_id, now, carrier_reachable=False)
+    except Exception as error:
+        db.session.rollback()
+        if not inbound.postpone(message_id, now, error):
+            inbound.fail(message_id, now)
+        raise  # visible in RQ's failed registry; the row itself is retried by the sweeper
+    return plan.action if plan else None
+
+
+@register
+def requeue_unread_replies(now) -> int:
+    """Enqueue inbound texts that were stored but never processed (or are due for another try)."""
+    ids = inbound.unread(now)
+    enqueue_replies(ids)
+    return len(ids)
