@@ -52,6 +52,7 @@ class Settings:
     PUBLIC_BASE_URL: str = "http://127.0.0.1:5000"
     SECRET_KEY: str = "dev-only-not-secret"
     SENDER_RATE_PER_SECOND: int = 10
+    CARRIER_TIMEOUT_SECONDS: int = 5
     MAX_BODY_BYTES: int = 1_000_000
     SIMULATOR_AUTH_TOKEN: str = "simulator-auth-token"
     extra: dict = field(default_factory=dict)
@@ -88,6 +89,8 @@ class Settings:
         _url("PUBLIC_BASE_URL", self.PUBLIC_BASE_URL, ("http", "https"))
         if self.SMS_PROVIDER not in ("simulator", "twilio"):
             raise ConfigError(f"SMS_PROVIDER must be simulator or twilio, got {self.SMS_PROVIDER!r}")
+        if self.CARRIER_TIMEOUT_SECONDS < 1:
+            raise ConfigError("CARRIER_TIMEOUT_SECONDS must be at least 1")
         if self.SENDER_RATE_PER_SECOND < 1:
             raise ConfigError("SENDER_RATE_PER_SECOND must be at least 1")
         if not self.production:

@@ -21,6 +21,7 @@ def main() -> None:
     """Create three shipments, push a route, then push a later route that makes one parcel late."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base-url", default="http://127.0.0.1:5000")
+    parser.add_argument("--carrier-url", default="http://127.0.0.1:5055", help="the carrier simulator")
     args = parser.parse_args()
     credentials = json.loads((ROOT / "instance" / "demo-credentials.json").read_text())
     shop = {"Authorization": f"Bearer {credentials['shop_api_key']}"}
@@ -40,6 +41,10 @@ def main() -> None:
         print(f"shipment {number} for {name}: {created.json()['tracking_url']}")
     etas = [now + timedelta(minutes=12), now + timedelta(minutes=50), now + timedelta(minutes=90)]
     route = f"DEMO-{run}"
+    for i, number in enumerate(numbers):  # the simulated carrier holds the same route, so changes show there
+        requests.post(f"{args.carrier_url}/sim/parcels", timeout=10, json={
+            "tracking_number": number, "route_id": route, "stop_sequence": i + 1,
+            "address": f"Oudegracht {10 + i}", "postcode": "3511AB"}).raise_for_status()
 
     def push(observed_at, stop_etas):
         stops = [{"tracking_number": n, "stop_sequence": i + 1, "eta": eta.isoformat()}
@@ -52,6 +57,7 @@ def main() -> None:
     push(now, etas)
     push(now + timedelta(seconds=1), etas[:2] + [now + timedelta(hours=3)])  # the last stop slips badly
     print(f"\nOpen {args.base_url}/dev/phone to read the texts and answer as the recipients.")
+    print(f"The carrier's view of the route: {args.carrier_url}/sim/routes")
 
 
 if __name__ == "__main__":

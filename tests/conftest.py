@@ -8,13 +8,13 @@ from __future__ import annotations
 import os
 
 import pytest
-from bijna_testing import DB_NAME, REDIS_URL, app_config, recreate_database, shipment_body
 from flask_migrate import upgrade
 from redis import Redis
 from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db as _db
+from bijna_testing import DB_NAME, REDIS_URL, app_config, recreate_database, shipment_body
 
 
 @pytest.fixture(scope="session")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from replies_testing import CARRIER_SECRET, WEBHOOK_SECRET
 
 from carrier_sim import create_app as create_sim
 from carrier_sim.client import SimClient
 from devtools.serve import serve_in_thread
+from replies_testing import CARRIER_SECRET, WEBHOOK_SECRET
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 BATCH = 50  # texts per job: RQ costs milliseconds per job, a send well under one
 JOB_TIMEOUT = 120
 MAX_ATTEMPTS = 6
+CONFIRMS_OPT_OUT = {"stopped"}  # the one text an opted-out number still gets: that it worked
 OPT_OUT_SOURCES = {"opted_out": "provider_error", "number_unusable": "unusable_number"}
 
 
@@ -105,7 +106,7 @@ def _senders(shop_ids: set[str]) -> dict[str, str | None]:
 def _send_one(message, provider, limit, callback, sender, opted_out, now) -> str:
     if message.expires_at and now >= message.expires_at:
         return _finish(message, "expired", now, error_message="Too late to be useful; not sent.")
-    if message.to_number in opted_out:
+    if message.to_number in opted_out and message.kind not in CONFIRMS_OPT_OUT:
         return _finish(message, "skipped", now, error_message="The number opted out.")
     if message.send_after is not None and not _still_relevant(message):
         return _finish(message, "skipped", now, error_message="Held for quiet hours; no longer true by morning.")

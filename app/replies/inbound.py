@@ -19,7 +19,7 @@ from sqlalchemy import delete, or_, select
 
 from app.carriers.adapter import CarrierRefused
 from app.extensions import db
-from app.models import Feedback, Message, OptOut, Shipment
+from app.models import Message, OptOut, Shipment
 from app.models.base import insert_ignoring_duplicates, new_id
 from app.outbox import Text, enqueue_due, store_texts
 from app.phones import mask
@@ -37,6 +37,7 @@ from app.replies.offers import (
 from app.replies.parser import MAX_BODY, parse_reply
 from app.replies.situation import Scene, read_scene
 from app.texts import compose
+from app.tracking.feedback import store_feedback
 from workers.sending import opt_out
 
 log = logging.getLogger(__name__)
@@ -208,10 +209,5 @@ def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachab
 
 def _rate(shipment: Shipment, rating: int, body: str, now: datetime) -> None:
     """Keep the recipient's score (the latest one counts), with their words when they wrote some."""
-    comment = body.strip()[:500] if any(char.isalpha() for char in body) else None
-    feedback = db.session.get(Feedback, shipment.id)
-    if feedback is None:
-        db.session.add(Feedback(shipment_id=shipment.id, rating=rating, comment=comment, source="sms",
-                                created_at=now, updated_at=now))
-    else:
-        feedback.rating, feedback.comment, feedback.source, feedback.updated_at = rating, comment, "sms", now
+    comment = body.strip() if any(char.isalpha() for char in body) else None
+    store_feedback(shipment, rating, comment, "sms", now)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from bijna_testing import DATABASE_URL, app_config, recreate_database
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 
 from app import create_app
 from app.extensions import db as _db
+from bijna_testing import DATABASE_URL, app_config, recreate_database
 
 TABLES = {"shops", "carriers", "shipments", "messages", "status_events", "conversations", "opt_outs",
           "feedback", "rebooking_commands", "shop_webhooks", "shop_templates"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from bijna_testing import shipment_body
 
 URL = "/api/v1/shipments"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -24,7 +24,7 @@ def test_slots_are_the_next_three_days_morning_and_evening(
     assert [slot.starts_at for slot in slots] == sorted(slot.starts_at for slot in slots)
     assert all(slot.starts_at.tzinfo is not None for slot in slots)
     assert all(slot.ends_at > slot.starts_at for slot in slots)
-    assert slots[0].starts_at > datetime.now(timezone.utc)
+    assert slots[0].starts_at > datetime.now(UTC)
     assert len({slot.starts_at.date() for slot in slots}) == 3
 
 
@@ -123,7 +123,7 @@ def test_tracking_numbers_are_escaped_in_the_url(
 ) -> None:
     carrier_sim.add_parcel("JJD 0001+2")
 
-    assert len(http_carrier.available_slots("JJD 0001+2", after=datetime.now(timezone.utc))) == 6
+    assert len(http_carrier.available_slots("JJD 0001+2", after=datetime.now(UTC))) == 6
 
 
 def test_the_generic_adapter_satisfies_the_interface() -> None:

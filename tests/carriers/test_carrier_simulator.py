@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -16,7 +16,7 @@ from carrier_sim.client import SimClient
 from carrier_sim.world import World
 from devtools.serve import serve_in_thread
 
-MONDAY_EVENING = datetime(2026, 11, 23, 21, 30, tzinfo=timezone.utc)
+MONDAY_EVENING = datetime(2026, 11, 23, 21, 30, tzinfo=UTC)
 
 
 def _world(seed: int = 0, now: datetime = MONDAY_EVENING) -> World:

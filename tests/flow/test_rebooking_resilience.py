@@ -10,6 +10,12 @@ import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
+
+from app.models import RebookingCommand, Shipment, ShopWebhook
+from app.rebooking import execution
+from app.rebooking.service import request_rebooking
+from app.shop_webhooks import MAX_ATTEMPTS as WEBHOOK_ATTEMPTS
 from replies_testing import (
     kinds_to,
     last_text,
@@ -17,12 +23,6 @@ from replies_testing import (
     route_push,
     shop_webhooks,
 )
-from sqlalchemy import select
-
-from app.models import RebookingCommand, Shipment, ShopWebhook
-from app.rebooking import execution
-from app.rebooking.service import request_rebooking
-from app.shop_webhooks import MAX_ATTEMPTS as WEBHOOK_ATTEMPTS
 from workers.sweeper import sweep
 
 NUMBER = "3SBIJ0001"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from app.models import Conversation, Message, OptOut, RebookingCommand, Shipment
 from replies_testing import (
     PHONE,
     kinds_to,
@@ -13,9 +16,6 @@ from replies_testing import (
     shop_webhooks,
     texts_to,
 )
-from sqlalchemy import select
-
-from app.models import Conversation, Message, OptOut, RebookingCommand, Shipment
 
 STRANGER = "+31687654321"
 
@@ -72,6 +72,7 @@ def test_stop_in_any_words_opts_out_at_once_and_start_opts_back_in(app, client, 
     run_jobs()
     assert db.session.get(OptOut, PHONE).source == "reply"
     assert kinds_to(db) == ["stopped"]
+    assert texts_to(db)[0].status == "delivered"  # the confirmation itself still reaches them
 
     _step(clock)
     route_push(client, carrier_headers, clock.now, [("3SBIJ0001", 10)])

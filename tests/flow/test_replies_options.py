@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
+from app.models import Feedback, Message, RebookingCommand, Shipment
 from replies_testing import (
     PHONE,
     delivered_event,
@@ -18,9 +21,6 @@ from replies_testing import (
     route_push,
     shop_webhooks,
 )
-from sqlalchemy import select
-
-from app.models import Feedback, Message, RebookingCommand, Shipment
 
 NUMBER = "3SBIJ0001"
 

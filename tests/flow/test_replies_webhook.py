@@ -6,6 +6,10 @@ from datetime import timedelta
 
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy import select
+
+from app.models import Message, OptOut
+from app.sms.signature import sign_twilio_request
 from replies_testing import (
     INBOUND_URL,
     PHONE,
@@ -14,10 +18,6 @@ from replies_testing import (
     reply,
     route_push,
 )
-from sqlalchemy import select
-
-from app.models import Message, OptOut
-from app.sms.signature import sign_twilio_request
 from workers.sweeper import sweep
 
 FORM = {"MessageSid": "SM" + "1" * 32, "From": PHONE, "To": SENDER, "Body": "1", "NumMedia": "0"}

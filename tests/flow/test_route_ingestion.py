@@ -140,9 +140,8 @@ def test_news_held_overnight_is_dropped_when_no_longer_true(client, db, make_shi
 
 
 def test_a_push_while_redis_is_away_loses_no_text(db, make_shipment, carrier, carrier_and_token, run_jobs):
-    from bijna_testing import app_config
-
     from app import create_app
+    from bijna_testing import app_config
     from workers.sweeper import STALE_PENDING, sweep
 
     make_shipment()

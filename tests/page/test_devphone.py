@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from bijna_testing import app_config
 from flask import request
 from sqlalchemy import select
 
@@ -20,6 +19,7 @@ from app.models import Message
 from app.sms.signature import SIGNATURE_HEADER, is_valid_twilio_request
 from app.sms.simulator_provider import simulated_threads
 from app.webhooks.twilio_signature import twilio_signed
+from bijna_testing import app_config
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 NUMBER = "+31612345678"
