@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Sequence
+
+from redis.exceptions import RedisError
 from rq import Queue
 
 from app.extensions import redis_connection
+
+log = logging.getLogger(__name__)
+FAILURE_TTL = 7 * 24 * 3600  # failed jobs stay visible to the operator for a week
 
 TEXTS = "bijna-texts"  # outbound texts: time-critical
 REPLIES = "bijna-replies"  # inbound texts to understand and answer
@@ -16,3 +23,21 @@ ALL = (TEXTS, REPLIES, CARRIER, DEFAULT)
 def queue(name: str) -> Queue:
     """Return the named queue on the app's Redis."""
     return Queue(name, connection=redis_connection())
+
+
+def enqueue_jobs(name: str, job: Callable, args: Sequence[tuple], timeout: int) -> bool:
+    """Enqueue one job per args tuple in one Redis round trip, for rows already committed.
+
+    Redis being away is not an error here: the rows are in the database and the sweeper
+    enqueues them once it is back. Return whether the jobs reached Redis.
+    """
+    if not args:
+        return True
+    jobs = [Queue.prepare_data(job, args=job_args, timeout=timeout, result_ttl=0, failure_ttl=FAILURE_TTL)
+            for job_args in args]
+    try:
+        queue(name).enqueue_many(jobs)
+    except RedisError:
+        log.warning("Redis unreachable: %d %s jobs wait in the database for the sweeper", len(jobs), job.__name__)
+        return False
+    return True

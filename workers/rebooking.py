@@ -4,25 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rq import Queue
-
 from app.clock import now as clock_now
 from app.rebooking import execution
-from workers.queues import CARRIER, queue
+from workers.queues import CARRIER, enqueue_jobs
 from workers.sweeper import register
 
 JOB_TIMEOUT = 60  # a pickup-point read and one command, each bounded by the carrier timeout
-FAILURE_TTL = 7 * 24 * 3600
 GRACE = timedelta(seconds=10)  # leave a just-due command to the job already enqueued for it
 
 
-def enqueue_rebookings(command_ids: list[str]) -> None:
+def enqueue_rebookings(command_ids: list[str]) -> bool:
     """Enqueue committed rebooking commands, one job each, in one Redis round trip."""
-    if not command_ids:
-        return
-    jobs = [Queue.prepare_data(carry_rebooking, args=(command_id,), timeout=JOB_TIMEOUT, result_ttl=0,
-                               failure_ttl=FAILURE_TTL) for command_id in command_ids]
-    queue(CARRIER).enqueue_many(jobs)
+    return enqueue_jobs(CARRIER, carry_rebooking, [(one,) for one in command_ids], JOB_TIMEOUT)
 
 
 def carry_rebooking(command_id: str) -> str | None:

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from rq import Queue
-
 from app.carriers.adapter import CarrierError
 from app.clock import now as clock_now
 from app.extensions import db
 from app.replies import inbound
-from workers.queues import REPLIES, queue
+from workers.queues import REPLIES, enqueue_jobs
 from workers.sweeper import register
 
 JOB_TIMEOUT = 60  # one database transaction and at most one carrier look-up (5 s)
-FAILURE_TTL = 7 * 24 * 3600
 
 
-def enqueue_replies(message_ids: list[str]) -> None:
+def enqueue_replies(message_ids: list[str]) -> bool:
     """Enqueue stored inbound texts, one job each, in one Redis round trip."""
-    if not message_ids:
-        return
-    jobs = [Queue.prepare_data(read_reply, args=(message_id,), timeout=JOB_TIMEOUT, result_ttl=0,
-                               failure_ttl=FAILURE_TTL) for message_id in message_ids]
-    queue(REPLIES).enqueue_many(jobs)
+    return enqueue_jobs(REPLIES, read_reply, [(one,) for one in message_ids], JOB_TIMEOUT)
 
 
 def read_reply(message_id: str) -> str | None:

@@ -11,8 +11,6 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from redis.exceptions import RedisError
-from rq import Queue
 from sqlalchemy import or_, select, update
 
 from app.extensions import db, redis_connection
@@ -25,7 +23,7 @@ from app.ratelimit import SenderRateLimit
 from app.sms.factory import current_provider
 from app.sms.provider import ACCEPTED, FAILED, RETRY, UNKNOWN, OutboundSms, SendResult
 from app.urls import public_url
-from workers.queues import TEXTS, queue
+from workers.queues import TEXTS, enqueue_jobs, queue
 
 log = logging.getLogger(__name__)
 
@@ -37,22 +35,9 @@ OPT_OUT_SOURCES = {"opted_out": "provider_error", "number_unusable": "unusable_n
 
 
 def enqueue_sends(message_ids: list[str]) -> bool:
-    """Enqueue send jobs for committed texts, in batches, in one Redis round trip.
-
-    Redis being away is not an error here: the rows are committed and the sweeper enqueues
-    them once it is back. Return whether the jobs reached Redis.
-    """
-    if not message_ids:
-        return True
-    jobs = [Queue.prepare_data(send_texts, args=(message_ids[i:i + BATCH],), timeout=JOB_TIMEOUT,
-                               result_ttl=0, failure_ttl=7 * 24 * 3600)
-            for i in range(0, len(message_ids), BATCH)]
-    try:
-        queue(TEXTS).enqueue_many(jobs)
-    except RedisError:
-        log.warning("Redis unreachable: %d texts wait in the outbox for the sweeper", len(message_ids))
-        return False
-    return True
+    """Enqueue send jobs for committed texts, in batches of BATCH; False if Redis was away."""
+    batches = [(message_ids[i:i + BATCH],) for i in range(0, len(message_ids), BATCH)]
+    return enqueue_jobs(TEXTS, send_texts, batches, JOB_TIMEOUT)
 
 
 def retry_later(message_id: str, delay: timedelta) -> None:

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rq import Queue
-
 from app import shop_webhooks
 from app.clock import now as clock_now
-from workers.queues import DEFAULT, queue
+from workers.queues import DEFAULT, enqueue_jobs
 from workers.sweeper import register
 
 JOB_TIMEOUT = 30
-FAILURE_TTL = 7 * 24 * 3600
 GRACE = timedelta(seconds=10)
 
 
-def enqueue_webhooks(webhook_ids: list[str]) -> None:
+def enqueue_webhooks(webhook_ids: list[str]) -> bool:
     """Enqueue stored shop webhooks, one job each, in one Redis round trip."""
-    if not webhook_ids:
-        return
-    jobs = [Queue.prepare_data(deliver_webhook, args=(webhook_id,), timeout=JOB_TIMEOUT, result_ttl=0,
-                               failure_ttl=FAILURE_TTL) for webhook_id in webhook_ids]
-    queue(DEFAULT).enqueue_many(jobs)
+    return enqueue_jobs(DEFAULT, deliver_webhook, [(one,) for one in webhook_ids], JOB_TIMEOUT)
 
 
 def deliver_webhook(webhook_id: str) -> str | None:

@@ -19,7 +19,6 @@ import logging
 from datetime import datetime
 
 from flask import current_app, has_app_context
-from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from app.carriers.adapter import CarrierAdapter, PickupPoint, Slot
@@ -158,10 +157,7 @@ def enqueue_after_commit(command_ids: list[str]) -> None:
     """Enqueue committed commands; if Redis is away the sweeper finds them, so never fail here."""
     from workers.rebooking import enqueue_rebookings
 
-    try:
-        enqueue_rebookings(command_ids)
-    except RedisError:
-        log.warning("could not enqueue rebookings %s now; the sweeper will", command_ids, exc_info=True)
+    enqueue_rebookings(command_ids)
 
 
 def list_rebookings(shop: Shop, status: str | None = None, action: str | None = None,

@@ -14,7 +14,6 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from redis.exceptions import RedisError
 from sqlalchemy import delete, or_, select
 
 from app.carriers.adapter import CarrierRefused
@@ -53,10 +52,7 @@ def receive_inbound(form: Mapping[str, str], now: datetime) -> str | None:
     if message_id is not None:
         from workers.replies import enqueue_replies
 
-        try:
-            enqueue_replies([message_id])
-        except RedisError:  # stored is what counts: the sweeper enqueues it when Redis is back
-            log.warning("could not enqueue inbound %s; the sweeper will", message_id, exc_info=True)
+        enqueue_replies([message_id])  # stored is what counts: if Redis is away the sweeper enqueues it
     return message_id
 
 

@@ -90,10 +90,10 @@ def test_a_reply_stored_while_redis_is_away_is_picked_up_by_the_sweeper(app, cli
     run_jobs()
     clock.now = t0 + timedelta(minutes=1)
 
-    def redis_down(ids):
+    def redis_down(name):
         raise RedisConnectionError("Redis is away")
 
-    monkeypatch.setattr("workers.replies.enqueue_replies", redis_down)
+    monkeypatch.setattr("workers.queues.queue", redis_down)
     assert reply(client, app, "1").status_code == 200
     monkeypatch.undo()
     run_jobs()
