@@ -55,6 +55,17 @@ def send_texts(message_ids: list[str], now: datetime | None = None) -> dict[str,
     counts: dict[str, int] = {}
     if not claimed:
         return counts
+    session = db.session()
+    # Each outcome is committed on its own; keeping the claimed rows loaded across those commits
+    # saves one SELECT per text (they are ours alone while `dispatching`).
+    session.expire_on_commit, expire_on_commit = False, session.expire_on_commit
+    try:
+        return _send_claimed(claimed, clock, counts)
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
+def _send_claimed(claimed: list[Message], clock, counts: dict[str, int]) -> dict[str, int]:
     provider = current_provider()
     limit = SenderRateLimit(redis_connection(), current_app.config["SENDER_RATE_PER_SECOND"])
     callback = public_url("/webhooks/twilio/status")
@@ -68,18 +79,23 @@ def send_texts(message_ids: list[str], now: datetime | None = None) -> dict[str,
 
 
 def _claim(message_ids: list[str], now: datetime) -> list[Message]:
+    """Take the given texts, and on PostgreSQL other due ones up to a batch, so one job drains many pushes."""
+    due = (Message.status == "pending", Message.direction == "out",
+           or_(Message.send_after.is_(None), Message.send_after <= now))
+    take = update(Message).values(status="dispatching", attempts=Message.attempts + 1, updated_at=now)
     claimed_ids = list(db.session.execute(
-        update(Message)
-        .where(Message.id.in_(message_ids), Message.status == "pending",
-               or_(Message.send_after.is_(None), Message.send_after <= now))
-        .values(status="dispatching", attempts=Message.attempts + 1, updated_at=now)
-        .returning(Message.id)).scalars())
+        take.where(Message.id.in_(message_ids), *due).returning(Message.id)).scalars())
+    room = BATCH - len(claimed_ids)
+    if room > 0 and db.engine.dialect.name == "postgresql":
+        others = (select(Message.id).where(*due).order_by(Message.created_at).limit(room)
+                  .with_for_update(skip_locked=True))
+        claimed_ids += db.session.execute(take.where(Message.id.in_(others)).returning(Message.id)).scalars()
     db.session.commit()
     if not claimed_ids:
         return []
     rows = db.session.execute(select(Message).where(Message.id.in_(claimed_ids))).scalars()
     order = {message_id: i for i, message_id in enumerate(message_ids)}
-    return sorted(rows, key=lambda m: order[m.id])
+    return sorted(rows, key=lambda m: (order.get(m.id, len(order)), m.created_at))
 
 
 def _senders(shop_ids: set[str]) -> dict[str, str | None]:
@@ -127,6 +143,7 @@ def record_result(message: Message, result: SendResult, now: datetime) -> str:
                        error_message=f"Gave up after {message.attempts} attempts: {result.error_message}")
     # RETRY: never processed by the provider, so sending again cannot double it.
     delay = timedelta(seconds=min(2 ** message.attempts, 60))
+    message.send_after = now + delay  # no claim, by this job or another, may take it before then
     _finish(message, "pending", now, error_code=result.error_code, error_message=result.error_message)
     retry_later(message.id, delay)
     return RETRY

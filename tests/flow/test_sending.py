@@ -43,7 +43,9 @@ def test_429_is_retried_later_and_sent_once(db, shop, twilio, run_jobs):
     message = db.session.get(Message, message_id)
     assert (message.status, message.attempts, twilio.messages) == ("pending", 1, [])
     assert len(ScheduledJobRegistry(queue=queue(TEXTS))) == 1  # RQ's scheduler holds the retry
-    send_texts([message_id])
+    send_texts([message_id])  # too early: the backoff holds, whoever runs the job
+    assert twilio.create_attempts == 1
+    send_texts([message_id], now=datetime.now(UTC) + timedelta(seconds=3))
     db.session.expire_all()
     assert db.session.get(Message, message_id).status == "queued" and len(twilio.messages) == 1
 
@@ -154,3 +156,11 @@ def test_a_two_segment_text_costs_two_slots_and_still_goes(redis_client):
     limit = SenderRateLimit(redis_client, per_second=20)
     assert limit.acquire("Shop", segments=2) == 0
     assert 0.05 <= limit.acquire("Shop", segments=1) <= 0.2  # waited for the two slots of 50 ms
+
+
+def test_one_job_also_takes_other_due_texts(db, shop, twilio):
+    now = datetime.now(UTC)
+    ids = queue_texts([Text(to=f"+3161234567{i}", kind="delivered", body="Bezorgd!", shop_id=shop.id)
+                       for i in range(3)], now)
+    assert send_texts(ids[:1]) == {"queued": 3}  # the jobs for the other two will find nothing left
+    assert send_texts(ids[1:]) == {}
