@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 BATCH = 50  # texts per job: RQ costs milliseconds per job, a send well under one
 JOB_TIMEOUT = 120
 MAX_ATTEMPTS = 6
-CONFIRMS_OPT_OUT = {"stopped"}  # the one text an opted-out number still gets: that it worked
+CONFIRMS_OPT_OUT = {"stopped", "help"}  # what an opted-out number still gets: that it worked, and help
 OPT_OUT_SOURCES = {"opted_out": "provider_error", "number_unusable": "unusable_number"}
 
 
@@ -69,11 +69,9 @@ def _send_claimed(claimed: list[Message], clock, counts: dict[str, int]) -> dict
     provider = current_provider()
     limit = SenderRateLimit(redis_connection(), current_app.config["SENDER_RATE_PER_SECOND"])
     callback = public_url("/webhooks/twilio/status")
-    opted_out = set(db.session.execute(select(OptOut.phone).where(
-        OptOut.phone.in_({m.to_number for m in claimed}))).scalars())
     senders = _senders({m.shop_id for m in claimed if m.shop_id})
     for message in claimed:
-        outcome = _send_one(message, provider, limit, callback, senders.get(message.shop_id), opted_out, clock())
+        outcome = _send_one(message, provider, limit, callback, senders.get(message.shop_id), clock())
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
@@ -104,14 +102,15 @@ def _senders(shop_ids: set[str]) -> dict[str, str | None]:
     return dict(db.session.execute(select(Shop.id, Shop.sender).where(Shop.id.in_(shop_ids))).all())
 
 
-def _send_one(message, provider, limit, callback, sender, opted_out, now) -> str:
+def _send_one(message, provider, limit, callback, sender, now) -> str:
     if message.expires_at and now >= message.expires_at:
         return _finish(message, "expired", now, error_message="Too late to be useful; not sent.")
-    if message.to_number in opted_out and message.kind not in CONFIRMS_OPT_OUT:
-        return _finish(message, "skipped", now, error_message="The number opted out.")
-    if message.send_after is not None and not _still_relevant(message):
-        return _finish(message, "skipped", now, error_message="Held for quiet hours; no longer true by morning.")
     limit.acquire(sender or "default", message.segments)
+    # Judged after waiting for the sender's turn, right before the provider call: a STOP, a cancel
+    # or a corrected number that arrived meanwhile still counts.
+    reason = _no_longer_wanted(message)
+    if reason:
+        return _finish(message, "skipped", now, error_message=reason)
     validity = int((message.expires_at - now).total_seconds()) if message.expires_at else None
     result = provider.send(OutboundSms(
         to=message.to_number, body=message.body, sender=sender, status_callback=callback,
@@ -119,10 +118,18 @@ def _send_one(message, provider, limit, callback, sender, opted_out, now) -> str
     return record_result(message, result, now)
 
 
-def _still_relevant(message: Message) -> bool:
-    """Tell whether news held overnight still holds ("in transit" is wrong once it was delivered)."""
+def _no_longer_wanted(message: Message) -> str | None:
+    """Say why a queued text must not go any more, or None when it still should."""
+    if message.kind not in CONFIRMS_OPT_OUT and db.session.get(OptOut, message.to_number) is not None:
+        return "The number opted out."
     shipment = db.session.get(Shipment, message.shipment_id) if message.shipment_id else None
-    return shipment is None or still_relevant(message.kind, shipment_state(shipment, shipment.shop))
+    if shipment is None:
+        return None
+    if message.to_number != shipment.recipient_phone:
+        return "The shop changed the recipient's number since this text was queued."
+    if not still_relevant(message.kind, shipment_state(shipment, shipment.shop)):
+        return f"No longer true or wanted (the shipment is {shipment.status}, notify={shipment.notify})."
+    return None
 
 
 def record_result(message: Message, result: SendResult, now: datetime) -> str:

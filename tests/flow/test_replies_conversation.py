@@ -252,6 +252,7 @@ def test_an_unclear_reply_about_a_parcel_that_has_ended_offers_no_choices(app, c
                                                                           carrier_headers, sim, t0, clock, run_jobs):
     shipment = make_shipment()
     route_push(client, carrier_headers, t0, [("3SBIJ0001", 10)])
+    run_jobs()  # the arriving-soon text went out before the parcel was returned
     db.session.get(Shipment, shipment["id"]).status = "returned"
     db.session.commit()
     _step(clock)

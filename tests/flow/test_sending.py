@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from rq.registry import ScheduledJobRegistry
+from sqlalchemy import select
 
 from app.models import Message, OptOut
 from app.outbox import Text, queue_texts
@@ -164,3 +165,37 @@ def test_one_job_also_takes_other_due_texts(db, shop, twilio):
                        for i in range(3)], now)
     assert send_texts(ids[:1]) == {"queued": 3}  # the jobs for the other two will find nothing left
     assert send_texts(ids[1:]) == {}
+
+
+def _arriving_soon_queued(client, carrier_headers, make_shipment):
+    shipment = make_shipment()
+    now = datetime.now(UTC)
+    client.post("/api/v1/carrier/routes/R1/etas", headers=carrier_headers, json={
+        "observed_at": now.isoformat(),
+        "stops": [{"tracking_number": "3SBIJ0001", "eta": (now + timedelta(minutes=10)).isoformat()}]})
+    return shipment
+
+
+@pytest.mark.parametrize("change", [{"cancel": True}, {"notify": False}, {"recipient": {"phone": "0687654321"}}])
+def test_a_queued_text_is_not_sent_after_cancel_mute_or_a_new_number(client, db, shop_headers, carrier_headers,
+                                                                      make_shipment, twilio, run_jobs, change):
+    shipment = _arriving_soon_queued(client, carrier_headers, make_shipment)
+    url = f"/api/v1/shipments/{shipment['id']}"
+    if change.pop("cancel", False):
+        assert client.post(f"{url}/cancel", headers=shop_headers).status_code == 200
+    else:
+        assert client.patch(url, json=change, headers=shop_headers).status_code == 200
+    run_jobs()
+    message = db.session.execute(select(Message).where(Message.shipment_id == shipment["id"])).scalar_one()
+    assert message.status == "skipped" and twilio.create_attempts == 0
+
+
+def test_a_stop_that_arrives_while_a_text_waits_still_counts(client, db, carrier_headers, make_shipment, twilio,
+                                                             run_jobs):
+    from workers.sending import opt_out
+
+    _arriving_soon_queued(client, carrier_headers, make_shipment)
+    opt_out("+31612345678", "reply", datetime.now(UTC))
+    db.session.commit()
+    run_jobs()
+    assert twilio.create_attempts == 0
