@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Shipment, Shop, ShopTemplate
 from app.notify.quiet_hours import defer_until
 from app.notify.templates import render
-from app.notify.windows import format_time
+from app.notify.windows import format_time, is_today, relative_day
 from app.outbox import Text
 from app.urls import tracking_url
 
@@ -26,11 +26,17 @@ def shop_override(shop_id: str, kind: str, language: str) -> str | None:
         ShopTemplate.shop_id == shop_id, ShopTemplate.kind == kind, ShopTemplate.language == language)).scalar()
 
 
-def template_context(shipment: Shipment, shop: Shop, extra: dict) -> dict:
-    """Build a template context: the shop, the recipient, the link, and times in the shop's zone."""
+def template_context(shipment: Shipment, shop: Shop, extra: dict, now: datetime, language: str) -> dict:
+    """Build a template context: the shop, the recipient, the link, and times and days in the shop's zone."""
     context = {"shop_name": shop.name, "first_name": first_name(shipment.recipient_name),
                "tracking_url": tracking_url(shipment.tracking_token), "two_way": shop.two_way,
                "order_ref": shipment.order_ref}
+    window = extra.get("new_window_from") or extra.get("window_from")
+    if isinstance(window, datetime):  # "komt vandaag" must not be said the evening before
+        context["day"] = relative_day(window, now, shop.timezone, language)
+        context["today"] = is_today(window, now, shop.timezone)
+    else:
+        context["day"], context["today"] = relative_day(now, now, shop.timezone, language), True
     for key, value in extra.items():
         context[key] = format_time(value, shop.timezone) if isinstance(value, datetime) else value
     return context
@@ -40,8 +46,10 @@ def compose(shipment: Shipment, shop: Shop, kind: str, extra: dict, *, now: date
             valid_for: timedelta | None = None, dedupe_key: str | None = None) -> Text:
     """Return the text of `kind` for a shipment, held until quiet hours end when not urgent."""
     language = shipment.recipient_language or shop.language
-    body = render(kind, language, template_context(shipment, shop, extra), shop_override(shop.id, kind, language))
     send_after = None if urgent else defer_until(now, shop.timezone, *quiet_hours(shop))
+    # Worded for the moment it goes out: held overnight, "tomorrow" has become "today".
+    context = template_context(shipment, shop, extra, send_after or now, language)
+    body = render(kind, language, context, shop_override(shop.id, kind, language))
     return Text(to=shipment.recipient_phone, kind=kind, body=body, shop_id=shop.id, shipment_id=shipment.id,
                 dedupe_key=dedupe_key, send_after=send_after, valid_for=valid_for)
 

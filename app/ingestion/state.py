@@ -24,7 +24,7 @@ def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int
         window_end=row.announced_end if told else row.window_end, eta=row.eta, lead_minutes=shop.lead_minutes,
         sent=frozenset(row.sent_kinds or ()),
         last_delay_eta=row.last_delay_eta, texts_today=texts_today, daily_cap=shop.daily_cap,
-        enabled_statuses=frozenset(shop.status_texts or ()), two_way=shop.two_way)
+        enabled_statuses=frozenset(shop.status_texts or ()), two_way=shop.two_way, timezone=shop.timezone)
 
 
 def opted_out_numbers(phones: set[str]) -> set[str]:

@@ -53,7 +53,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.notify.windows import LATE_GRACE, is_late, minutes_away, narrow_window
+from app.notify.windows import LATE_GRACE, is_late, is_today, minutes_away, narrow_window
 
 STATUSES = (
     "registered", "sorted", "in_transit", "out_for_delivery", "delivered",
@@ -103,6 +103,7 @@ class ShipmentState:
     daily_cap: int
     enabled_statuses: frozenset[str]
     two_way: bool
+    timezone: str = "UTC"  # the shop's: "today" and quiet hours are local
 
 
 @dataclass(frozen=True)
@@ -188,8 +189,12 @@ def _delay(state: ShipmentState, now: datetime) -> Decision | None:
     return Decision("delay", True, DELAY_VALID_FOR, context)
 
 
-def _out_for_delivery(state: ShipmentState) -> Decision:
-    """Return the out_for_delivery text with the best window known."""
+def _out_for_delivery(state: ShipmentState, now: datetime) -> Decision:
+    """Return the out_for_delivery text with the best window known.
+
+    It is urgent only for a delivery today: a route planned the evening before is news for
+    the morning, so it waits for quiet hours to end like any other news.
+    """
     if state.eta is not None:
         (window_from, window_to), source = narrow_window(state.eta), "eta"
     elif state.window_start is not None and state.window_end is not None:
@@ -202,7 +207,8 @@ def _out_for_delivery(state: ShipmentState) -> Decision:
         "window_source": source,
         "two_way": state.two_way,
     }
-    return Decision("out_for_delivery", True, OUT_FOR_DELIVERY_VALID_FOR, context)
+    urgent = window_from is None or is_today(window_from, now, state.timezone)
+    return Decision("out_for_delivery", urgent, OUT_FOR_DELIVERY_VALID_FOR, context)
 
 
 def _status_text(state: ShipmentState, now: datetime) -> Decision | None:
@@ -213,7 +219,7 @@ def _status_text(state: ShipmentState, now: datetime) -> Decision | None:
         due = _arriving_soon(state, now)  # core: due even when the shop disabled the status
         if due is not None or "out_for_delivery" in state.sent:
             return due
-        return _out_for_delivery(state) if "out_for_delivery" in state.enabled_statuses else None
+        return _out_for_delivery(state, now) if "out_for_delivery" in state.enabled_statuses else None
     kind = state.status
     if kind not in STATUS_KINDS or kind not in state.enabled_statuses:
         return None

@@ -52,9 +52,9 @@ MAX_TEMPLATE_CHARS = 1000
 
 COMMON = ("shop_name", "first_name", "tracking_url", "two_way")
 _VARIABLES: dict[str, tuple[str, ...]] = {
-    "out_for_delivery": (*COMMON, "window_from", "window_to"),
+    "out_for_delivery": (*COMMON, "window_from", "window_to", "day", "today"),
     "arriving_soon": (*COMMON, "minutes", "eta"),
-    "delay": (*COMMON, "new_eta", "new_window_from", "new_window_to"),
+    "delay": (*COMMON, "new_eta", "new_window_from", "new_window_to", "day", "today"),
     "delivered": COMMON,
     "failed_attempt": COMMON,
     "in_transit": COMMON,
@@ -86,6 +86,8 @@ _SAMPLE_VALUES = {
     "tracking_url": "https://track.bijna.nl/t/Xk4P9qRt2mWzLp7",
     "two_way": True,
     "window_from": "14:10",
+    "day": "today",
+    "today": True,
     "window_to": "15:10",
     "minutes": 15,
     "eta": "14:25",
@@ -104,7 +106,8 @@ _SAMPLE_VALUES = {
 }
 # Other values a template must also cope with, each tried on top of the sample.
 _VARIANTS: dict[str, tuple[dict, ...]] = {
-    "out_for_delivery": ({"window_from": None, "window_to": None},),
+    "out_for_delivery": ({"window_from": None, "window_to": None}, {"day": "on Wednesday", "today": False}),
+    "delay": ({"day": "tomorrow", "today": False},),
     "arriving_soon": ({"minutes": 1},),
     "clarify": ({"question": "rating"}, {"question": "slot_offer"}),
     "rating_thanks": ({"rating": 1}, {"rating": 3}, {"rating": 5}),

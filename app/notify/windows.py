@@ -82,6 +82,29 @@ def format_day(moment: datetime, tz: str, language: str) -> str:
     return _DAYS.get(language, _DAYS["en"])[to_local(moment, tz).weekday()]
 
 
+_FULL_DAYS = {
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_RELATIVE = {"nl": ("vandaag", "morgen", "op {}"), "en": ("today", "tomorrow", "on {}")}
+
+
+def is_today(moment: datetime, now: datetime, tz: str) -> bool:
+    """Tell whether a moment falls on the local calendar day of `now`."""
+    return to_local(moment, tz).date() == to_local(now, tz).date()
+
+
+def relative_day(moment: datetime, now: datetime, tz: str, language: str) -> str:
+    """Name the local day of a moment as people say it: "vandaag", "morgen", "op dinsdag"."""
+    today, tomorrow, other = _RELATIVE.get(language, _RELATIVE["en"])
+    days = (to_local(moment, tz).date() - to_local(now, tz).date()).days
+    if days == 0:
+        return today
+    if days == 1:
+        return tomorrow
+    return other.format(_FULL_DAYS.get(language, _FULL_DAYS["en"])[to_local(moment, tz).weekday()])
+
+
 def _hour_label(moment: datetime) -> str:
     """Write "18" for a whole hour and "18:30" otherwise: slot lines must stay short."""
     return f"{moment.hour}" if moment.minute == 0 else f"{moment.hour}:{moment.minute:02d}"

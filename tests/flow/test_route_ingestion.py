@@ -157,3 +157,25 @@ def test_a_push_while_redis_is_away_loses_no_text(db, make_shipment, carrier, ca
     sweep(now + STALE_PENDING + timedelta(seconds=1))  # Redis is back: the sweeper finds the text
     run_jobs()
     assert db.session.get(Message, message.id).status == "delivered"  # the simulator delivers at once
+
+
+def test_a_route_planned_the_evening_before_is_news_for_the_morning(client, db, make_shipment, carrier_headers,
+                                                                    clock):
+    shipment = make_shipment()
+    clock.now = datetime(2026, 11, 24, 21, 30, tzinfo=UTC)  # 22:30 in Amsterdam
+    tomorrow_morning = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    _route(client, carrier_headers, "R9", clock.now, [("3SBIJ0001", tomorrow_morning)])
+    text = db.session.execute(select(Message).where(Message.shipment_id == shipment["id"])).scalar_one()
+    assert text.kind == "out_for_delivery"
+    assert text.send_after == datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # held until 08:00, not sent at night
+    assert "komt vandaag" in text.body  # worded for the morning it is read in
+
+
+def test_a_route_announced_days_ahead_names_the_day(client, db, make_shipment, carrier_headers, clock, shop):
+    shop.quiet_start = shop.quiet_end = "00:00"  # no quiet hours: the text goes now
+    db.session.commit()
+    shipment = make_shipment()
+    clock.now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday
+    _route(client, carrier_headers, "R9", clock.now, [("3SBIJ0001", datetime(2026, 11, 25, 9, 0, tzinfo=UTC))])
+    text = db.session.execute(select(Message).where(Message.shipment_id == shipment["id"])).scalar_one()
+    assert "komt op woensdag" in text.body and text.send_after is None
