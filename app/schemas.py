@@ -2,16 +2,56 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import request
-from marshmallow import Schema, ValidationError, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validates_schema
 
 from app.errors import ApiError
 
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+MAX_SEQUENCE = 1_000_000
+
+
+def check_moment(moment: datetime) -> str | None:
+    """Say what is wrong with a date-time a client sent (naive, or outside 2000–2100), else None."""
+    if moment.tzinfo is None:
+        return "Give a time zone offset, e.g. 2026-11-23T14:05:00+01:00."
+    if not EARLIEST <= moment < LATEST:
+        return "Out of range: give a date between 2000 and 2100."
+    return None
+
+
+class Moment(fields.AwareDateTime):
+    """An aware date-time within 2000–2100: what a delivery can be about, and what every database stores."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        problem = check_moment(moment)
+        if problem:
+            raise ValidationError(problem)
+        return moment
+
+
+def nul_free(value: Any) -> dict | list | None:
+    """Find strings holding a NUL character (PostgreSQL cannot store them), nested like the input."""
+    if isinstance(value, str):
+        return ["Contains a NUL character."] if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    found = {key: problem for key, item in items if (problem := nul_free(item))}
+    return found or None
+
 
 class StrictSchema(Schema):
-    """Refuse unknown fields (marshmallow's default) and windows that end before they start."""
+    """Refuse unknown fields (marshmallow's default), NUL characters, and windows that end before they start."""
+
+    @pre_load
+    def _no_nul_characters(self, data, **kwargs):
+        problems = nul_free(data)
+        if problems:
+            raise ValidationError(problems if isinstance(problems, dict) else {"_schema": problems})
+        return data
 
     @validates_schema
     def _window_in_order(self, data: dict, **kwargs):

@@ -11,9 +11,10 @@ from datetime import datetime
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.ingestion.etas import StopEta
-from app.schemas import StrictSchema
+from app.schemas import MAX_SEQUENCE, Moment, StrictSchema, check_moment
 
 MAX_STOPS = 1000
+MAX_TRACKING = 100
 MAX_EVENTS = 1000
 
 
@@ -21,7 +22,7 @@ class EventIn(StrictSchema):
     tracking_number = fields.String(required=True, validate=validate.Length(min=1, max=100))
     code = fields.String(required=True, validate=validate.Length(min=1, max=60),
                          metadata={"description": "The carrier's raw status code."})
-    occurred_at = fields.AwareDateTime(required=True)
+    occurred_at = Moment(required=True)
     location = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
@@ -30,18 +31,20 @@ class EventsIn(StrictSchema):
 
 
 class StopIn(StrictSchema):
-    tracking_number = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    stop_sequence = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    eta = fields.AwareDateTime(required=True)
+    tracking_number = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TRACKING))
+    stop_sequence = fields.Integer(load_default=None, allow_none=True,
+                                   validate=validate.Range(min=0, max=MAX_SEQUENCE))
+    eta = Moment(required=True)
 
 
 class RouteEtasIn(StrictSchema):
-    observed_at = fields.AwareDateTime(required=True, metadata={"description": "When the planner computed these ETAs."})
+    observed_at = Moment(required=True,
+                         metadata={"description": "When the planner computed these ETAs."})
     stops = fields.List(fields.Nested(StopIn), required=True, validate=validate.Length(min=1, max=MAX_STOPS))
 
 
 class StopEtaIn(StopIn):
-    observed_at = fields.AwareDateTime(required=True)
+    observed_at = Moment(required=True)
     route_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
@@ -66,10 +69,26 @@ def _aware(value, path: str, errors: dict) -> datetime | None:
     except (TypeError, ValueError):
         errors[path] = ["Not an ISO 8601 date-time."]
         return None
-    if moment.tzinfo is None:
-        errors[path] = ["Give a time zone offset, e.g. 2026-11-23T14:05:00+01:00."]
+    problem = check_moment(moment)
+    if problem:
+        errors[path] = [problem]
         return None
     return moment
+
+
+def _stop_errors(stop, seen: set[str]) -> dict[str, str]:
+    """Check one stop against StopIn's rules; return messages by field."""
+    if not isinstance(stop, dict) or set(stop) - {"tracking_number", "stop_sequence", "eta"}:
+        return {"": "A stop has tracking_number, eta and optionally stop_sequence."}
+    found = {}
+    number, sequence = stop.get("tracking_number"), stop.get("stop_sequence")
+    if not isinstance(number, str) or not 0 < len(number) <= MAX_TRACKING or "\x00" in number:
+        found["tracking_number"] = f"A string of 1 to {MAX_TRACKING} characters."
+    elif number in seen:
+        found["tracking_number"] = "This parcel is already a stop on this route."
+    if sequence is not None and (type(sequence) is not int or not 0 <= sequence <= MAX_SEQUENCE):
+        found["stop_sequence"] = f"A whole number from 0 to {MAX_SEQUENCE}."
+    return found
 
 
 def load_route_etas(body) -> tuple[datetime, list[StopEta]]:
@@ -87,19 +106,17 @@ def load_route_etas(body) -> tuple[datetime, list[StopEta]]:
     if not isinstance(stops_in, list) or not 1 <= len(stops_in) <= MAX_STOPS:
         errors["stops"] = [f"Give a list of 1 to {MAX_STOPS} stops."]
         raise ValidationError(errors)
-    stops = []
+    stops, seen = [], set()
     for i, stop in enumerate(stops_in):
-        if not isinstance(stop, dict) or set(stop) - {"tracking_number", "stop_sequence", "eta"}:
-            errors[f"stops.{i}"] = ["A stop has tracking_number, eta and optionally stop_sequence."]
+        problems = _stop_errors(stop, seen)
+        for name, problem in problems.items():
+            errors[f"stops.{i}.{name}".rstrip(".")] = [problem]
+        if "" in problems:
             continue
-        number, sequence = stop.get("tracking_number"), stop.get("stop_sequence")
-        if not isinstance(number, str) or not 0 < len(number) <= 100:
-            errors[f"stops.{i}.tracking_number"] = ["A string of 1 to 100 characters."]
-        if sequence is not None and (type(sequence) is not int or sequence < 0):
-            errors[f"stops.{i}.stop_sequence"] = ["A whole number, 0 or more."]
         eta = _aware(stop.get("eta"), f"stops.{i}.eta", errors)
-        if eta is not None and isinstance(number, str):
-            stops.append(StopEta(number, eta, sequence))
+        if eta is not None and not problems:
+            seen.add(stop["tracking_number"])
+            stops.append(StopEta(stop["tracking_number"], eta, stop.get("stop_sequence")))
     if errors:
         raise ValidationError(errors)
     return observed_at, stops

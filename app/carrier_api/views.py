@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, request
+from marshmallow import ValidationError
 
 from app.auth import carrier_required
 from app.carrier_api import schemas
@@ -30,8 +31,10 @@ def route_etas(route_id: str):
     body = request.get_json(silent=True)
     if body is None:
         raise ApiError(400, "invalid_json", "The body must be a JSON object (Content-Type: application/json).")
+    if len(route_id) > 100 or "\x00" in route_id:
+        raise ValidationError({"route_id": ["At most 100 characters."]})
     observed_at, stops = schemas.load_route_etas(body)
-    return ingest_etas(g.carrier, route_id[:100], observed_at, stops, now()).as_dict()
+    return ingest_etas(g.carrier, route_id, observed_at, stops, now()).as_dict()
 
 
 @bp.post("/etas")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from app.extensions import db
 from app.ingestion.state import decide_with_limits, record_decisions
@@ -62,7 +62,9 @@ _UPDATE = (update(Shipment.__table__)
            .where(Shipment.__table__.c.id == bindparam("b_id"),
                   or_(Shipment.__table__.c.eta_observed_at.is_(None),
                       Shipment.__table__.c.eta_observed_at < bindparam("b_observed")))
-           .values(eta=bindparam("b_eta"), eta_observed_at=bindparam("b_observed"), route_id=bindparam("b_route"),
+           .values(eta=bindparam("b_eta"), eta_observed_at=bindparam("b_observed"),
+                   # a single stop's update without a route keeps the route it was on
+                   route_id=func.coalesce(bindparam("b_route"), Shipment.__table__.c.route_id),
                    stop_sequence=bindparam("b_sequence"), status=bindparam("b_status"),
                    updated_at=bindparam("b_now")))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.schemas import StrictSchema
+from app.schemas import Moment, StrictSchema
 from app.urls import tracking_url
 
 CANONICAL_STATUSES = (
@@ -26,8 +26,8 @@ class RecipientPatch(RecipientIn):
 
 
 class WindowIn(StrictSchema):
-    start = fields.AwareDateTime(required=True)
-    end = fields.AwareDateTime(required=True)
+    start = Moment(required=True)
+    end = Moment(required=True)
 
 
 class ShipmentCreate(StrictSchema):
@@ -52,8 +52,8 @@ class ShipmentQuery(StrictSchema):
     order_ref = fields.String()
     tracking_number = fields.String()
     notify = fields.Boolean()
-    created_after = fields.AwareDateTime()
-    created_before = fields.AwareDateTime()
+    created_after = Moment()
+    created_before = Moment()
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     cursor = fields.String()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from datetime import datetime
 
@@ -87,8 +88,11 @@ def get_shipment(shop: Shop, shipment_id: str) -> Shipment:
 def _decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         created, shipment_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(created), shipment_id
-    except (ValueError, TypeError):
+        moment = datetime.fromisoformat(created)
+        if moment.tzinfo is None or not isinstance(shipment_id, str):
+            raise ValueError(cursor)
+        return moment, shipment_id
+    except (ValueError, TypeError, binascii.Error):
         raise ValidationError({"cursor": ["Not a cursor this API returned."]}) from None
 
 
