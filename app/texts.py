@@ -43,13 +43,17 @@ def template_context(shipment: Shipment, shop: Shop, extra: dict, now: datetime,
 
 
 def compose(shipment: Shipment, shop: Shop, kind: str, extra: dict, *, now: datetime, urgent: bool = True,
-            valid_for: timedelta | None = None, dedupe_key: str | None = None) -> Text:
+            valid_for: timedelta | None = None, dedupe_key: str | None = None, overrides: dict | None = None) -> Text:
     """Return the text of `kind` for a shipment, held until quiet hours end when not urgent."""
     language = shipment.recipient_language or shop.language
     send_after = None if urgent else defer_until(now, shop.timezone, *quiet_hours(shop))
     # Worded for the moment it goes out: held overnight, "tomorrow" has become "today".
     context = template_context(shipment, shop, extra, send_after or now, language)
-    body = render(kind, language, context, shop_override(shop.id, kind, language))
+    overrides = {} if overrides is None else overrides  # a batch shares one look-up per template
+    key = (shop.id, kind, language)
+    if key not in overrides:
+        overrides[key] = shop_override(shop.id, kind, language)
+    body = render(kind, language, context, overrides[key])
     return Text(to=shipment.recipient_phone, kind=kind, body=body, shop_id=shop.id, shipment_id=shipment.id,
                 dedupe_key=dedupe_key, send_after=send_after, valid_for=valid_for)
 

@@ -1,8 +1,8 @@
 """Route ETAs → decisions, the hot path: a national carrier pushes every route every minute.
 
-One SELECT for the whole route, the pure policy per stop, one batched UPDATE guarded by
-`eta_observed_at` (so a late or repeated push can never overwrite a newer ETA, even when two
-pushes race), and texts only for the few stops that call for one.
+One locking SELECT for the whole route (in id order, so concurrent pushes and events queue up
+instead of deadlocking or undoing each other), the pure policy per stop, one UPDATE for all
+stops, and texts only for the few stops that call for one, handled together.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, text, update
 
 from app.extensions import db
-from app.ingestion.state import decide_with_limits, record_decisions
+from app.ingestion.state import Due, apply_limits, might_need_texts, record_all
 from app.models import Carrier, Shipment, Shop
 from app.notify.policy import decide_on_update
 from app.outbox import enqueue_due
@@ -21,10 +21,10 @@ from app.outbox import enqueue_due
 # On a driver's route today means out for delivery, whatever the last scan said.
 BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed", "failed_attempt")
 FINAL = ("delivered", "returned", "cancelled")
-_COLUMNS = (Shipment.id, Shipment.shop_id, Shipment.tracking_number, Shipment.status, Shipment.notify,
-            Shipment.window_start, Shipment.window_end, Shipment.eta, Shipment.eta_observed_at,
-            Shipment.sent_kinds, Shipment.last_delay_eta, Shipment.recipient_phone, Shipment.announced_start,
-            Shipment.announced_end)
+_FIELDS = ("id", "shop_id", "tracking_number", "status", "notify", "window_start", "window_end", "eta",
+           "eta_observed_at", "sent_kinds", "last_delay_eta", "recipient_phone", "announced_start", "announced_end",
+           "attempt", "recipient_name", "recipient_language", "tracking_token", "order_ref")
+_COLUMNS = tuple(getattr(Shipment, name) for name in _FIELDS)
 
 
 @dataclass(frozen=True)
@@ -47,26 +47,33 @@ class IngestResult:
 
 
 class _Row:
-    """A shipment row with the update applied, as the policy's state builder reads it."""
+    """A shipment row with the update applied: what the policy and the text composer read."""
 
-    __slots__ = ("id", "status", "notify", "window_start", "window_end", "eta", "sent_kinds", "last_delay_eta",
-                 "recipient_phone", "announced_start", "announced_end")
+    __slots__ = _FIELDS
 
     def __init__(self, row, eta: datetime, status: str):
-        for name in self.__slots__:
+        for name in _FIELDS:
             setattr(self, name, getattr(row, name))
         self.eta, self.status = eta, status
 
 
-_UPDATE = (update(Shipment.__table__)
-           .where(Shipment.__table__.c.id == bindparam("b_id"),
-                  or_(Shipment.__table__.c.eta_observed_at.is_(None),
-                      Shipment.__table__.c.eta_observed_at < bindparam("b_observed")))
-           .values(eta=bindparam("b_eta"), eta_observed_at=bindparam("b_observed"),
-                   # a single stop's update without a route keeps the route it was on
-                   route_id=func.coalesce(bindparam("b_route"), Shipment.__table__.c.route_id),
-                   stop_sequence=bindparam("b_sequence"), status=bindparam("b_status"),
-                   updated_at=bindparam("b_now")))
+_table = Shipment.__table__
+_UPDATE_EACH = (update(_table)
+                .where(_table.c.id == bindparam("b_id"),
+                       or_(_table.c.eta_observed_at.is_(None), _table.c.eta_observed_at < bindparam("b_observed")))
+                .values(eta=bindparam("b_eta"), eta_observed_at=bindparam("b_observed"),
+                        # a single stop's update without a route keeps the route it was on
+                        route_id=func.coalesce(bindparam("b_route"), _table.c.route_id),
+                        stop_sequence=bindparam("b_sequence"), status=bindparam("b_status"),
+                        updated_at=bindparam("b_now")))
+# PostgreSQL: the whole route in one statement instead of one per stop.
+_UPDATE_ALL = text("""
+UPDATE shipments AS s SET eta = v.eta, eta_observed_at = :observed, route_id = COALESCE(:route, s.route_id),
+       stop_sequence = v.seq, status = v.status, updated_at = :now
+FROM unnest(CAST(:ids AS varchar[]), CAST(:etas AS timestamptz[]), CAST(:seqs AS int[]),
+            CAST(:statuses AS varchar[])) AS v(id, eta, seq, status)
+WHERE s.id = v.id AND (s.eta_observed_at IS NULL OR s.eta_observed_at < :observed)
+""")
 
 
 def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, stops: list[StopEta],
@@ -74,30 +81,43 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
     """Apply a route's (or one stop's) ETAs, queue the texts they call for, commit, enqueue."""
     by_number = {stop.tracking_number: stop for stop in stops}
     rows = db.session.execute(select(*_COLUMNS).where(
-        Shipment.carrier_id == carrier.id, Shipment.tracking_number.in_(by_number))).all()
+        Shipment.carrier_id == carrier.id, Shipment.tracking_number.in_(by_number))
+        .order_by(Shipment.id).with_for_update()).all()
     result = IngestResult(unknown=sorted(set(by_number) - {row.tracking_number for row in rows}))
     shops: dict[str, Shop] = {}
-    params, due = [], []
+    updates: list[_Row] = []
+    candidates: list[Due] = []
     for row in rows:
-        stop = by_number[row.tracking_number]
         if row.status in FINAL or (row.eta_observed_at is not None and row.eta_observed_at >= observed_at):
             result.stale += 1
             continue
-        status = "out_for_delivery" if row.status in BEFORE_ROUTE else row.status
-        params.append({"b_id": row.id, "b_eta": stop.eta, "b_observed": observed_at, "b_route": route_id,
-                       "b_sequence": stop.stop_sequence, "b_status": status, "b_now": now})
+        stop = by_number[row.tracking_number]
+        updated = _Row(row, stop.eta, "out_for_delivery" if row.status in BEFORE_ROUTE else row.status)
+        updates.append(updated)
         shop = shops.get(row.shop_id) or shops.setdefault(row.shop_id, db.session.get(Shop, row.shop_id))
-        updated = _Row(row, stop.eta, status)
-        decisions = decide_with_limits(updated, shop, lambda s, prev=row.status: decide_on_update(s, prev, now), now)
-        if decisions:
-            due.append((row.id, shop, decisions))
-    if params:
-        db.session.connection().execute(_UPDATE, params)
-    result.accepted = len(params)
-    landed = []
-    for shipment_id, shop, decisions in due:
-        landed += record_decisions(db.session.get(Shipment, shipment_id), shop, decisions, now)
+        due = might_need_texts(updated, shop, lambda state, prev=row.status: decide_on_update(state, prev, now))
+        if due:
+            candidates.append(due)
+    _store(updates, by_number, route_id, observed_at, now)
+    result.accepted = len(updates)
+    landed = record_all(apply_limits(candidates, now), now)
     db.session.commit()
     result.texts = len(landed)
     enqueue_due(landed, now)
     return result
+
+
+def _store(updates: list[_Row], by_number: dict[str, StopEta], route_id: str | None, observed_at: datetime,
+           now: datetime) -> None:
+    if not updates:
+        return
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(_UPDATE_ALL, {
+            "observed": observed_at, "route": route_id, "now": now, "ids": [row.id for row in updates],
+            "etas": [row.eta for row in updates], "statuses": [row.status for row in updates],
+            "seqs": [by_number[row.tracking_number].stop_sequence for row in updates]})
+        return
+    db.session.connection().execute(_UPDATE_EACH, [
+        {"b_id": row.id, "b_eta": row.eta, "b_observed": observed_at, "b_route": route_id,
+         "b_sequence": by_number[row.tracking_number].stop_sequence, "b_status": row.status, "b_now": now}
+        for row in updates])

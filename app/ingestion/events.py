@@ -17,7 +17,7 @@ from app.ingestion.state import decide_with_limits, record_decisions, start_new_
 from app.ingestion.status_codes import canonical_status
 from app.models import Carrier, Shipment, StatusEvent
 from app.models.base import insert_ignoring_duplicates
-from app.notify.policy import decide_on_update
+from app.notify.policy import TERMINAL, decide_on_update
 from app.outbox import enqueue_due
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,10 @@ class EventsResult:
 def ingest_events(carrier: Carrier, events: list[CarrierEvent], now: datetime) -> EventsResult:
     """Record the events, move statuses forward, queue texts, commit, enqueue."""
     numbers = {event.tracking_number for event in events}
+    # Locked in id order, like route pushes: concurrent pushes queue up instead of undoing each other.
     shipments = db.session.execute(select(Shipment).where(
-        Shipment.carrier_id == carrier.id, Shipment.tracking_number.in_(numbers))).scalars().all()
+        Shipment.carrier_id == carrier.id, Shipment.tracking_number.in_(numbers))
+        .order_by(Shipment.id).with_for_update(of=Shipment)).scalars().all()
     by_number: dict[str, list[Shipment]] = {}
     for shipment in shipments:
         by_number.setdefault(shipment.tracking_number, []).append(shipment)
@@ -64,7 +66,8 @@ def ingest_events(carrier: Carrier, events: list[CarrierEvent], now: datetime) -
                             "occurred_at": event.occurred_at, "location": event.location, "received_at": now})
             if status is None:
                 continue
-            if shipment.status_at is not None and event.occurred_at <= shipment.status_at:
+            if (shipment.status_at is not None and event.occurred_at <= shipment.status_at) or not _moves_on(
+                    shipment.status, status):
                 result.stale += 1
                 continue
             landed += _apply(shipment, status, event, now)
@@ -76,10 +79,13 @@ def ingest_events(carrier: Carrier, events: list[CarrierEvent], now: datetime) -
     return result
 
 
+def _moves_on(previous: str, status: str) -> bool:
+    """A finished parcel stays finished (a stray scan after delivery is noise); a delivered one may come back."""
+    return previous not in TERMINAL or (previous == "delivered" and status == "returned")
+
+
 def _apply(shipment: Shipment, status: str, event: CarrierEvent, now: datetime) -> list[dict]:
     previous = shipment.status
-    if previous == "cancelled":  # the shop cancelled: the carrier's news no longer reaches anyone
-        return []
     shipment.status, shipment.raw_status, shipment.status_at = status, event.code, event.occurred_at
     if status == "failed_attempt":
         start_new_attempt(shipment)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, select, update
 
 from app.extensions import db
 from app.models import Message, OptOut, Shipment, Shop
 from app.notify.policy import Decision, ShipmentState
-from app.outbox import Text, store_texts
+from app.outbox import store_texts
 from app.texts import compose
 
 
@@ -34,13 +37,22 @@ def opted_out_numbers(phones: set[str]) -> set[str]:
     return set(db.session.execute(select(OptOut.phone).where(OptOut.phone.in_(phones))).scalars())
 
 
-def texts_today(shipment_id: str, shop: Shop, now: datetime) -> int:
-    """Count the texts a shipment got since midnight in the shop's time zone."""
+def _midnight(shop: Shop, now: datetime) -> datetime:
     zone = ZoneInfo(shop.timezone)
-    midnight = datetime.combine(now.astimezone(zone).date(), time(0), zone)
-    return db.session.execute(select(func.count()).select_from(Message).where(
-        Message.shipment_id == shipment_id, Message.direction == "out",
-        Message.status.notin_(("expired", "skipped", "failed")), Message.created_at >= midnight)).scalar_one()
+    return datetime.combine(now.astimezone(zone).date(), time(0), zone)
+
+
+def texts_today(candidates: list[Due], now: datetime) -> dict[str, int]:
+    """Count, per shipment, the texts it got since midnight in its shop's time zone (one query)."""
+    since = {due.row.id: _midnight(due.shop, now) for due in candidates}
+    rows = db.session.execute(select(Message.shipment_id, Message.created_at).where(
+        Message.shipment_id.in_(since), Message.direction == "out",
+        Message.status.notin_(("expired", "skipped", "failed")), Message.created_at >= min(since.values())))
+    counts: dict[str, int] = {}
+    for shipment_id, created_at in rows:
+        if created_at >= since[shipment_id]:
+            counts[shipment_id] = counts.get(shipment_id, 0) + 1
+    return counts
 
 
 PER_ATTEMPT = ("out_for_delivery", "arriving_soon", "delay")
@@ -74,39 +86,74 @@ def _announced(decision: Decision) -> tuple[datetime, datetime] | None:
     return None
 
 
-def record_decisions(shipment: Shipment, shop: Shop, decisions: list[Decision], now: datetime,
-                     stamp: datetime | None = None) -> list[dict]:
-    """Store the texts decided for one shipment and remember them on it. Does not commit."""
-    texts: list[Text] = [
-        compose(shipment, shop, d.kind, d.context, now=now, urgent=d.urgent, valid_for=d.valid_for,
-                dedupe_key=dedupe_key(shipment, d, stamp)) for d in decisions]
-    landed = store_texts(texts, now)
-    kinds = {row["kind"] for row in landed}
-    if kinds:
-        values: dict = {"sent_kinds": sorted(set(shipment.sent_kinds or ()) | kinds)}
-        for decision in decisions:
-            if decision.kind not in kinds:
-                continue
-            if decision.kind == "delay":
-                values["last_delay_eta"] = decision.context["new_eta"]
-            window = _announced(decision)
-            if window:
-                values["announced_start"], values["announced_end"] = window
-        db.session.execute(update(Shipment).where(Shipment.id == shipment.id).values(**values)
-                           .execution_options(synchronize_session="fetch"))
+@dataclass
+class Due:
+    """A shipment (ORM object or a row with the same names) whose update may call for texts."""
+
+    row: Any
+    shop: Shop
+    decide: Callable[[ShipmentState], list[Decision]]
+    decisions: list[Decision] = field(default_factory=list)
+
+
+def might_need_texts(row, shop: Shop, decide) -> Due | None:
+    """Decide on the cheap view (no opt-out, no count): most updates call for no text at all."""
+    decisions = decide(shipment_state(row, shop))
+    return Due(row, shop, decide, decisions) if decisions else None
+
+
+def apply_limits(candidates: list[Due], now: datetime) -> list[Due]:
+    """Decide again for the few candidates, now with opt-outs and the daily cap (two queries in all)."""
+    if not candidates:
+        return []
+    opted_out = opted_out_numbers({due.row.recipient_phone for due in candidates})
+    counts = texts_today(candidates, now)
+    for due in candidates:
+        due.decisions = due.decide(shipment_state(due.row, due.shop, opted_out=due.row.recipient_phone in opted_out,
+                                                  texts_today=counts.get(due.row.id, 0)))
+    return [due for due in candidates if due.decisions]
+
+
+_REMEMBER = (update(Shipment.__table__).where(Shipment.__table__.c.id == bindparam("b_id"))
+             .values(sent_kinds=bindparam("b_sent"), last_delay_eta=bindparam("b_delay"),
+                     announced_start=bindparam("b_start"), announced_end=bindparam("b_end")))
+
+
+def record_all(dues: list[Due], now: datetime, stamp: datetime | None = None) -> list[dict]:
+    """Store the texts decided, in one insert, and remember on each shipment what it was told. No commit."""
+    overrides: dict = {}
+    keyed = [(due, decision, dedupe_key(due.row, decision, stamp)) for due in dues for decision in due.decisions]
+    landed = store_texts([
+        compose(due.row, due.shop, d.kind, d.context, now=now, urgent=d.urgent, valid_for=d.valid_for,
+                dedupe_key=key, overrides=overrides) for due, d, key in keyed], now)
+    keys = {row["dedupe_key"] for row in landed}
+    told: dict[str, dict] = {}
+    for due, decision, key in keyed:
+        if key not in keys:
+            continue  # queued by someone else first: theirs is the one that counts
+        row = due.row
+        values = told.setdefault(row.id, {
+            "b_id": row.id, "b_sent": set(row.sent_kinds or ()), "b_delay": row.last_delay_eta,
+            "b_start": row.announced_start, "b_end": row.announced_end})
+        values["b_sent"].add(decision.kind)
+        if decision.kind == "delay":
+            values["b_delay"] = decision.context["new_eta"]
+        window = _announced(decision)
+        if window:
+            values["b_start"], values["b_end"] = window
+    if told:
+        db.session.connection().execute(_REMEMBER, [{**v, "b_sent": sorted(v["b_sent"])} for v in told.values()])
     return landed
 
 
+def record_decisions(shipment: Shipment, shop: Shop, decisions: list[Decision], now: datetime,
+                     stamp: datetime | None = None) -> list[dict]:
+    """Store the texts decided for one shipment and remember them on it. Does not commit."""
+    return record_all([Due(shipment, shop, lambda state: decisions, decisions)], now, stamp)
+
+
 def decide_with_limits(row, shop: Shop, decide, now: datetime) -> list[Decision]:
-    """Decide first on the cheap view, then again with opt-out and the daily cap when a text is due.
-
-    Most updates call for no text; only those that do pay for the two extra look-ups.
-    """
-    decisions = decide(shipment_state(row, shop))
-    if not decisions:
-        return []
-    opted_out = bool(opted_out_numbers({row.recipient_phone}))
-    count = texts_today(row.id, shop, now)
-    return decide(shipment_state(row, shop, opted_out=opted_out, texts_today=count))
-
-
+    """Decide for one shipment: cheaply first, then with opt-out and the daily cap when a text is due."""
+    due = might_need_texts(row, shop, decide)
+    limited = apply_limits([due], now) if due else []
+    return limited[0].decisions if limited else []

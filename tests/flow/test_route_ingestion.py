@@ -179,3 +179,19 @@ def test_a_route_announced_days_ahead_names_the_day(client, db, make_shipment, c
     _route(client, carrier_headers, "R9", clock.now, [("3SBIJ0001", datetime(2026, 11, 25, 9, 0, tzinfo=UTC))])
     text = db.session.execute(select(Message).where(Message.shipment_id == shipment["id"])).scalar_one()
     assert "komt op woensdag" in text.body and text.send_after is None
+
+
+def test_a_stray_scan_after_delivery_does_not_reopen_the_parcel(client, db, make_shipment, carrier_headers):
+    shipment = make_shipment()
+    t0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    events = [{"tracking_number": "3SBIJ0001", "code": "DELIVERED", "occurred_at": t0.isoformat()},
+              {"tracking_number": "3SBIJ0001", "code": "OUT_FOR_DELIVERY",
+               "occurred_at": (t0 + timedelta(minutes=5)).isoformat()}]
+    result = client.post("/api/v1/carrier/events", json={"events": events}, headers=carrier_headers).get_json()
+    assert (result["applied"], result["ignored_stale"]) == (1, 1)
+    assert db.session.get(Shipment, shipment["id"]).status == "delivered"
+    back = {"tracking_number": "3SBIJ0001", "code": "RETURN_TO_SENDER",
+            "occurred_at": (t0 + timedelta(days=2)).isoformat()}
+    client.post("/api/v1/carrier/events", json={"events": [back]}, headers=carrier_headers)
+    db.session.expire_all()
+    assert db.session.get(Shipment, shipment["id"]).status == "returned"
