@@ -32,58 +32,6 @@ def body(route: int, push: int, now: datetime, base: datetime, jitter: list[floa
          .replace(microsecond=0).isoformat()} for i in range(STOPS)]}
 
 
-_UNNEST = """
-UPDATE shipments AS s SET eta = v.eta, eta_observed_at = :observed, route_id = :route, stop_sequence = v.seq,
-       status = v.status, updated_at = :now
-FROM unnest(CAST(:ids AS varchar[]), CAST(:etas AS timestamptz[]), CAST(:seqs AS int[]),
-            CAST(:statuses AS varchar[])) AS v(id, eta, seq, status)
-WHERE s.id = v.id AND (s.eta_observed_at IS NULL OR s.eta_observed_at < :observed)
-"""
-
-
-def compare_updates(routes: int = 20, rounds: int = 9) -> dict:
-    """An experiment (Bijna's code unchanged): ingest_etas' 150-row UPDATE as executemany vs one UPDATE ... unnest.
-
-    Same rows, same values, same guard on eta_observed_at, each followed by a commit; alternated.
-    """
-    from sqlalchemy import text
-
-    from app.extensions import db
-    from app.ingestion.etas import _UPDATE
-
-    ids = [tuple(r[0] for r in sql("SELECT id FROM shipments WHERE tracking_number LIKE %s ORDER BY tracking_number",
-                                   (f"BN{route:03d}%",))) for route in range(routes)]
-    now = datetime.now(UTC)
-    unnest = text(_UNNEST)
-    stamp = [0]
-
-    def executemany(route_ids):
-        stamp[0] += 1
-        observed = now + timedelta(microseconds=stamp[0])
-        db.session.connection().execute(_UPDATE, [
-            {"b_id": i, "b_eta": now + timedelta(minutes=j), "b_observed": observed, "b_route": "X",
-             "b_sequence": j, "b_status": "out_for_delivery", "b_now": now} for j, i in enumerate(route_ids)])
-        db.session.commit()
-
-    def one_statement(route_ids):
-        stamp[0] += 1
-        n = len(route_ids)
-        db.session.execute(unnest, {"ids": list(route_ids), "etas": [now + timedelta(minutes=j) for j in range(n)],
-                                    "seqs": list(range(n)), "statuses": ["out_for_delivery"] * n,
-                                    "observed": now + timedelta(microseconds=stamp[0]), "route": "X", "now": now})
-        db.session.commit()
-
-    timings: dict[str, list[float]] = {"executemany_ms": [], "one_update_unnest_ms": []}
-    for _ in range(rounds):
-        for name, apply in (("executemany_ms", executemany), ("one_update_unnest_ms", one_statement)):
-            started = time.perf_counter()
-            for route_ids in ids:
-                apply(route_ids)
-            timings[name].append((time.perf_counter() - started) / len(ids) * 1000)
-    return {"what": f"150-row UPDATE + COMMIT, {routes} routes x {rounds} rounds, alternated",
-            **{k: round(sorted(v)[len(v) // 2], 2) for k, v in timings.items()}}
-
-
 def run(pushes: int = 200, top: int = 35, speed: float = 2) -> dict:
     """Time `pushes` pushes with no crossings and with `speed`, unprofiled; then profile the latter."""
     import random
@@ -153,7 +101,6 @@ def run(pushes: int = 200, top: int = 35, speed: float = 2) -> dict:
         result["crossing"] = push_all(speed)
         profile = cProfile.Profile()
         result["crossing_under_profile"] = push_all(speed, profile)
-        result["update_experiment"] = compare_updates()
     quiet, busy = result["no_crossings"], result["crossing"]
     if busy["texts_per_push"]:
         result["ms_per_text"] = round((busy["ms_per_push"] - quiet["ms_per_push"]) / busy["texts_per_push"], 2)

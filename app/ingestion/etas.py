@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, func, or_, select, text, update
 
@@ -46,15 +47,9 @@ class IngestResult:
                 "texts_queued": self.texts}
 
 
-class _Row:
-    """A shipment row with the update applied: what the policy and the text composer read."""
-
-    __slots__ = _FIELDS
-
-    def __init__(self, row, eta: datetime, status: str):
-        for name in _FIELDS:
-            setattr(self, name, getattr(row, name))
-        self.eta, self.status = eta, status
+def _updated(row, eta: datetime, status: str) -> SimpleNamespace:
+    """Return the row with the update applied: what the policy and the text composer read."""
+    return SimpleNamespace(**{**row._mapping, "eta": eta, "status": status})
 
 
 _table = Shipment.__table__
@@ -85,14 +80,14 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
         .order_by(Shipment.id).with_for_update()).all()
     result = IngestResult(unknown=sorted(set(by_number) - {row.tracking_number for row in rows}))
     shops: dict[str, Shop] = {}
-    updates: list[_Row] = []
+    updates: list[SimpleNamespace] = []
     candidates: list[Due] = []
     for row in rows:
         if row.status in FINAL or (row.eta_observed_at is not None and row.eta_observed_at >= observed_at):
             result.stale += 1
             continue
         stop = by_number[row.tracking_number]
-        updated = _Row(row, stop.eta, "out_for_delivery" if row.status in BEFORE_ROUTE else row.status)
+        updated = _updated(row, stop.eta, "out_for_delivery" if row.status in BEFORE_ROUTE else row.status)
         updates.append(updated)
         shop = shops.get(row.shop_id) or shops.setdefault(row.shop_id, db.session.get(Shop, row.shop_id))
         due = might_need_texts(updated, shop, lambda state, prev=row.status: decide_on_update(state, prev, now))
@@ -107,7 +102,7 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
     return result
 
 
-def _store(updates: list[_Row], by_number: dict[str, StopEta], route_id: str | None, observed_at: datetime,
+def _store(updates: list[SimpleNamespace], by_number: dict[str, StopEta], route_id: str | None, observed_at: datetime,
            now: datetime) -> None:
     if not updates:
         return
