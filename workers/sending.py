@@ -34,9 +34,15 @@ CONFIRMS_OPT_OUT = {"stopped", "help"}  # what an opted-out number still gets: t
 OPT_OUT_SOURCES = {"opted_out": "provider_error", "number_unusable": "unusable_number"}
 
 
+def batch_size() -> int:
+    """Texts per job: BATCH, fewer for a slow sender so a job never waits out its timeout on the rate limit."""
+    return max(1, min(BATCH, current_app.config["SENDER_RATE_PER_SECOND"] * JOB_TIMEOUT // 6))
+
+
 def enqueue_sends(message_ids: list[str]) -> bool:
-    """Enqueue send jobs for committed texts, in batches of BATCH; False if Redis was away."""
-    batches = [(message_ids[i:i + BATCH],) for i in range(0, len(message_ids), BATCH)]
+    """Enqueue send jobs for committed texts, in batches; False if Redis was away."""
+    size = batch_size()
+    batches = [(message_ids[i:i + size],) for i in range(0, len(message_ids), size)]
     return enqueue_jobs(TEXTS, send_texts, batches, JOB_TIMEOUT)
 
 
@@ -83,7 +89,7 @@ def _claim(message_ids: list[str], now: datetime) -> list[Message]:
     take = update(Message).values(status="dispatching", attempts=Message.attempts + 1, updated_at=now)
     claimed_ids = list(db.session.execute(
         take.where(Message.id.in_(message_ids), *due).returning(Message.id)).scalars())
-    room = BATCH - len(claimed_ids)
+    room = batch_size() - len(claimed_ids)
     if room > 0 and db.engine.dialect.name == "postgresql":
         others = (select(Message.id).where(*due).order_by(Message.created_at).limit(room)
                   .with_for_update(skip_locked=True))
@@ -135,7 +141,11 @@ def _no_longer_wanted(message: Message) -> str | None:
 def record_result(message: Message, result: SendResult, now: datetime) -> str:
     """Store what the provider said about one send and act on it; return the outcome."""
     if result.outcome == ACCEPTED:
-        return _finish(message, result.status or "accepted", now, sid=result.provider_sid, sent=True)
+        from app.webhooks.status import apply_early_status  # the webhook module records opt-outs through us
+
+        outcome = _finish(message, result.status or "accepted", now, sid=result.provider_sid, sent=True)
+        apply_early_status(message, now)
+        return outcome
     if result.outcome == FAILED:
         for flag, source in OPT_OUT_SOURCES.items():
             if getattr(result, flag):

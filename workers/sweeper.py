@@ -7,6 +7,7 @@ finds it. Other features register their own sweeps with `register`.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -22,7 +23,8 @@ log = logging.getLogger(__name__)
 
 STALE_PENDING = timedelta(seconds=15)  # a pending text this old was probably never enqueued
 STALE_DISPATCH = timedelta(minutes=2)  # a worker holding a text this long has died
-LOOKUP_SETTLE = timedelta(seconds=60)  # only resend after the provider has had time to list it
+LOOKUP_SETTLE = timedelta(seconds=60)
+RECONCILE_BUDGET_SECONDS = 10  # only resend after the provider has had time to list it
 SWEEPS: list[Callable[[datetime], int]] = []
 
 
@@ -35,9 +37,13 @@ def register(sweep: Callable[[datetime], int]) -> Callable[[datetime], int]:
 @register
 def requeue_pending_texts(now: datetime) -> int:
     """Enqueue due texts nobody picked up: lost jobs, and texts held through quiet hours."""
-    ids = list(db.session.execute(select(Message.id).where(
+    stale = select(Message.id).where(
         Message.direction == "out", Message.status == "pending", Message.updated_at < now - STALE_PENDING,
-        or_(Message.send_after.is_(None), Message.send_after <= now)).limit(5000)).scalars())
+        or_(Message.send_after.is_(None), Message.send_after <= now)).limit(5000)
+    # Touched as they are enqueued, so a backlog is not enqueued again at every sweep.
+    ids = list(db.session.execute(update(Message).where(Message.id.in_(stale)).values(updated_at=now)
+                                  .returning(Message.id)).scalars())
+    db.session.commit()
     enqueue_sends(ids)
     return len(ids)
 
@@ -51,7 +57,10 @@ def reconcile_unclear_sends(now: datetime) -> int:
     db.session.commit()
     unclear = list(db.session.execute(select(Message).where(Message.status == "unknown").limit(200)).scalars())
     provider = current_provider()
+    deadline = time.monotonic() + RECONCILE_BUDGET_SECONDS  # a slow provider must not stall the other sweeps
     for message in unclear:
+        if time.monotonic() > deadline:
+            break
         try:
             found = provider.lookup(message.id, message.to_number, message.created_at, message.body)
         except Exception:  # the provider cannot be asked now; the next sweep asks again

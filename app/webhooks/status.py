@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import select
 
-from app.extensions import db
+from app.extensions import db, redis_connection
 from app.models import Message
 from app.models.message import STATUS_RANK
 from app.sms.provider import UNSUBSCRIBED_RECIPIENT
@@ -16,11 +17,34 @@ from workers.sending import opt_out
 STOP_TEXTING_CODES = {UNSUBSCRIBED_RECIPIENT: "provider_error", 21614: "unusable_number", 30006: "unusable_number"}
 
 
+EARLY = "bijna:early-status:{}"
+EARLY_TTL = 600  # a send is recorded within seconds of Twilio answering; keep a stray callback this long
+
+
 def record_status(sid: str, status: str, error_code: int | None, now: datetime) -> bool:
-    """Apply a status callback; ignore repeats, unknown sids and moves backwards. Return whether it changed."""
-    message = db.session.execute(select(Message).where(Message.provider_sid == sid)).scalar()
-    if message is None or status not in STATUS_RANK:
+    """Apply a status callback; ignore repeats, moves backwards and unknown statuses. Return whether it changed.
+
+    A callback can overtake the recording of its own send (Twilio answers, calls back, and only then
+    do we commit the sid): such a callback is kept briefly and applied when the send is recorded.
+    """
+    if not sid or status not in STATUS_RANK:
         return False
+    message = db.session.execute(select(Message).where(Message.provider_sid == sid)).scalar()
+    if message is None:
+        redis_connection().set(EARLY.format(sid), json.dumps([status, error_code]), ex=EARLY_TTL)
+        return False
+    return _apply(message, status, error_code, now)
+
+
+def apply_early_status(message: Message, now: datetime) -> None:
+    """Apply a callback that arrived before this text's send was recorded, if there was one."""
+    raw = redis_connection().getdel(EARLY.format(message.provider_sid))
+    if raw:
+        status, error_code = json.loads(raw)
+        _apply(message, status, error_code, now)
+
+
+def _apply(message: Message, status: str, error_code: int | None, now: datetime) -> bool:
     if STATUS_RANK[status] <= STATUS_RANK.get(message.status, 0):
         return False
     message.status, message.updated_at = status, now

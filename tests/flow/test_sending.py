@@ -199,3 +199,17 @@ def test_a_stop_that_arrives_while_a_text_waits_still_counts(client, db, carrier
     db.session.commit()
     run_jobs()
     assert twilio.create_attempts == 0
+
+
+def test_a_callback_that_overtakes_its_send_is_applied_when_the_send_is_recorded(client, db, shop, twilio):
+    from app.sms.provider import ACCEPTED, SendResult
+    from workers.sending import record_result
+
+    message_id = _queue(shop)
+    form = {"MessageSid": "SMearly", "MessageStatus": "undelivered", "ErrorCode": "30003"}
+    assert _callback(client, form, token="test-token").status_code == 204  # nothing to match yet
+    message = db.session.get(Message, message_id)
+    record_result(message, SendResult(ACCEPTED, provider_sid="SMearly", status="queued"), datetime.now(UTC))
+    db.session.expire_all()
+    assert (db.session.get(Message, message_id).status, db.session.get(Message, message_id).error_code) == (
+        "undelivered", 30003)
