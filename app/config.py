@@ -6,6 +6,7 @@ The README has the same table; keep them in step.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlparse
@@ -71,8 +72,9 @@ class Settings:
         """Read, type and validate every setting; raise ConfigError naming the first bad one."""
         env = os.environ if environ is None else environ
         settings = cls()
+        settings.extra["explicit"] = {name for name in ("DATABASE_URL", "REDIS_URL") if env.get(name)}
         for f in fields(cls):
-            if f.name == "extra" or f.name not in env:
+            if f.name == "extra" or not env.get(f.name):  # empty counts as unset
                 continue
             raw = env[f.name]
             value = _int(f.name, raw) if isinstance(getattr(settings, f.name), int) else raw
@@ -95,6 +97,11 @@ class Settings:
             raise ConfigError("SENDER_RATE_PER_SECOND must be at least 1")
         if not self.production:
             return
+        for name in ("DATABASE_URL", "REDIS_URL"):  # the embedded defaults are for a laptop, not production
+            if name not in self.extra.get("explicit", ()):
+                raise ConfigError(f"{name} is missing: production does not fall back to the embedded default")
+        if self.DATABASE_URL.startswith("sqlite"):
+            raise ConfigError("DATABASE_URL must be a PostgreSQL URL in production")
         if self.SECRET_KEY in ("", Settings.SECRET_KEY):
             raise ConfigError("SECRET_KEY is missing: set a long random value in production")
         if not self.PUBLIC_BASE_URL.startswith("https://"):
@@ -108,11 +115,15 @@ class Settings:
             raise ConfigError("TWILIO_ACCOUNT_SID is malformed: it starts with AC")
         if not (self.TWILIO_MESSAGING_SERVICE_SID or self.TWILIO_FROM):
             raise ConfigError("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM is missing")
+        service, sender = self.TWILIO_MESSAGING_SERVICE_SID, self.TWILIO_FROM
+        if service and not re.fullmatch(r"MG[0-9a-fA-F]{32}", service):
+            raise ConfigError("TWILIO_MESSAGING_SERVICE_SID is malformed: MG followed by 32 hex digits")
+        if sender and not re.fullmatch(r"\+[1-9]\d{6,14}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}", sender):
+            raise ConfigError("TWILIO_FROM is malformed: an E.164 number or an alphanumeric ID of 1-11 characters")
 
     def as_flask_config(self) -> dict:
         """Return the settings as Flask config keys."""
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
-        values.update(self.extra)
         values["SQLALCHEMY_DATABASE_URI"] = self.DATABASE_URL.replace("postgres://", "postgresql://", 1)
         if values["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
             values["SQLALCHEMY_DATABASE_URI"] = values["SQLALCHEMY_DATABASE_URI"].replace(
@@ -123,3 +134,11 @@ class Settings:
         return values
 
 
+
+
+def exit_on_config_error(start):
+    """Call `start()`; on a bad setting stop the process with its one-line message, not a traceback."""
+    try:
+        return start()
+    except ConfigError as error:
+        raise SystemExit(f"bijna: configuration error: {error}") from None

@@ -7,6 +7,7 @@ import logging
 import time
 
 from app import create_app
+from app.config import exit_on_config_error
 from app.models.base import utcnow
 from workers.sweeper import sweep
 
@@ -18,7 +19,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--every", type=float, default=5.0)
     args = parser.parse_args()
-    app = create_app()
+    app = exit_on_config_error(create_app)
     while True:
         with app.app_context():
             done = sweep(utcnow())

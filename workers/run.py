@@ -7,6 +7,7 @@ import argparse
 from rq import SimpleWorker
 
 from app import create_app
+from app.config import exit_on_config_error
 from app.extensions import redis_connection
 from workers.queues import ALL, queue
 
@@ -34,7 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--burst", action="store_true", help="stop when the queues are empty")
     args = parser.parse_args()
-    app = create_app()
+    app = exit_on_config_error(create_app)
     build_worker(app).work(with_scheduler=True, burst=args.burst)
 
 

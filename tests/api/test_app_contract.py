@@ -13,14 +13,26 @@ def test_factory_applies_overrides(app):
     assert app.config["PUBLIC_BASE_URL"] == "https://bijna.test"
 
 
+PROD_URLS = {"DATABASE_URL": "postgresql://db/bijna", "REDIS_URL": "redis://r:6379/0"}
+PROD = {"ENV": "production", **PROD_URLS, "SECRET_KEY": "s" * 40, "SMS_PROVIDER": "twilio",
+        "PUBLIC_BASE_URL": "https://b.example", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t",
+        "TWILIO_FROM": "+3197010203040"}
+
+
 @pytest.mark.parametrize("env, name", [
-    ({"ENV": "production"}, "SECRET_KEY"),
-    ({"ENV": "production", "SECRET_KEY": "s" * 40}, "PUBLIC_BASE_URL"),
-    ({"ENV": "production", "SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": "https://b.example"}, "SMS_PROVIDER"),
-    ({"ENV": "production", "SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": "https://b.example",
+    ({"ENV": "production"}, "DATABASE_URL"),
+    ({"ENV": "production", "DATABASE_URL": "postgresql://db/bijna"}, "REDIS_URL"),
+    ({"ENV": "production", "DATABASE_URL": "sqlite:////tmp/x.sqlite3", "REDIS_URL": "redis://r:6379/0"},
+     "DATABASE_URL"),
+    ({"ENV": "production", **PROD_URLS}, "SECRET_KEY"),
+    ({"ENV": "production", **PROD_URLS, "SECRET_KEY": "s" * 40}, "PUBLIC_BASE_URL"),
+    ({"ENV": "production", **PROD_URLS, "SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": "https://b.example"},
+     "SMS_PROVIDER"),
+    ({"ENV": "production", **PROD_URLS, "SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": "https://b.example",
       "SMS_PROVIDER": "twilio"}, "TWILIO_ACCOUNT_SID"),
-    ({"ENV": "production", "SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": "https://b.example", "SMS_PROVIDER": "twilio",
-      "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"}, "TWILIO_MESSAGING_SERVICE_SID"),
+    ({**PROD, "TWILIO_FROM": ""}, "TWILIO_MESSAGING_SERVICE_SID"),
+    ({**PROD, "TWILIO_FROM": "hello-world-this-is-long"}, "TWILIO_FROM"),
+    ({**PROD, "TWILIO_MESSAGING_SERVICE_SID": "MG123"}, "TWILIO_MESSAGING_SERVICE_SID"),
     ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
     ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
     ({"SENDER_RATE_PER_SECOND": "fast"}, "SENDER_RATE_PER_SECOND"),
@@ -33,10 +45,20 @@ def test_bad_settings_stop_startup_naming_the_setting(env, name):
 
 
 def test_a_complete_production_config_is_accepted():
-    settings = Settings.from_env({"ENV": "production", "SECRET_KEY": "s" * 40, "SMS_PROVIDER": "twilio",
-                                  "PUBLIC_BASE_URL": "https://b.example", "TWILIO_ACCOUNT_SID": "AC1",
-                                  "TWILIO_AUTH_TOKEN": "t", "TWILIO_FROM": "+3197010203040"})
-    assert settings.production
+    assert Settings.from_env(PROD).production
+
+
+def test_a_bad_setting_stops_the_entry_points_with_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ENV": "production", "DATABASE_URL": "", "REDIS_URL": ""}
+    for command in (["-c", "import wsgi"], ["-m", "workers.clock"]):
+        done = subprocess.run([sys.executable, *command], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1
+        assert done.stderr.strip() == ("bijna: configuration error: DATABASE_URL is missing: production does not "
+                                       "fall back to the embedded default")
 
 
 def test_healthz_and_readyz(client):
