@@ -7,11 +7,14 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.auth import hash_secret, new_secret
 from app.extensions import db
 from app.models import Carrier, Shop
+from app.shops.schemas import ShopPatch
+from app.shops.service import update_shop
 
 DEMO_SHOP = "Demo Shop"
 DEMO_CARRIER = "simcarrier"
@@ -47,10 +50,17 @@ def shops_cli():
 @click.option("--sender", default=None, help="A phone number (two-way) or an alphanumeric ID (one-way).")
 @click.option("--webhook-url", default=None)
 def shops_create(name, country, language, sender, webhook_url):
-    """Create a shop and print its API key once."""
-    shop, key = create_shop(name, country=country.upper(), language=language, sender=sender,
-                            webhook_url=webhook_url, webhook_secret=new_secret("whsec") if webhook_url else None)
+    """Create a shop and print its API key (and webhook secret) once."""
+    settings = {"name": name, "country": country, "language": language, "sender": sender, "webhook_url": webhook_url}
+    try:  # the same rules as the shop API
+        checked = ShopPatch().load({key: value for key, value in settings.items() if value is not None})
+    except ValidationError as error:
+        raise click.BadParameter(json.dumps(error.messages)) from None
+    shop, key = create_shop(checked.pop("name"), **{**checked, "country": country.upper()})
+    secret = update_shop(shop, {}, production=current_app.config["ENV"] == "production") if webhook_url else None
     click.echo(f"shop {shop.id} created\nAPI key (shown once): {key}")
+    if secret:
+        click.echo(f"webhook secret (shown once): {secret}")
 
 
 @click.group("carriers")

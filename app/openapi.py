@@ -92,7 +92,9 @@ operation("get", "/api/v1/rebookings", "List the shop's rebookings; ?status=dead
           "RebookingList")
 operation("get", "/api/v1/rebookings/{rebooking_id}", "Fetch one rebooking", None, "RebookingOut")
 operation("get", "/api/v1/shop", "Show the shop's settings", None, "ShopOut")
-operation("patch", "/api/v1/shop", "Change the shop's settings", "ShopPatch", "ShopOut")
+operation("patch", "/api/v1/shop", "Change the shop's settings (a new webhook endpoint gets a secret, shown once)",
+          "ShopPatch", "ShopOut")
+operation("post", "/api/v1/shop/webhook-secret", "Rotate the webhook signing secret (shown once)", None, "ShopOut")
 
 _DOCS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bijna API</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">

@@ -18,11 +18,13 @@ import logging
 from datetime import datetime, timedelta
 
 import requests
+from flask import current_app
 from sqlalchemy import select, update
 
 from app.carriers.signing import SIGNATURE_HEADER, sign
 from app.extensions import db
 from app.models import Shop, ShopWebhook
+from app.shops.webhook_url import UnsafeWebhookUrl, check_webhook_url
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,10 @@ def deliver(webhook_id: str, now: datetime, session: requests.Session | None = N
     shop = db.session.get(Shop, webhook.shop_id)
     if not (shop.webhook_url and shop.webhook_secret):
         return _finish(webhook, "dead", "The shop has no webhook endpoint any more.")
+    try:  # checked again now: the name may point somewhere else than when it was saved
+        check_webhook_url(shop.webhook_url, production=current_app.config["ENV"] == "production", resolve=True)
+    except UnsafeWebhookUrl as error:
+        return _finish(webhook, "dead", f"Refused to post there: {error}")
     body = webhook_body(webhook)
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, "Idempotency-Key": webhook.id,
                "X-Bijna-Event": webhook.event, SIGNATURE_HEADER: sign(shop.webhook_secret, body, int(now.timestamp()))}

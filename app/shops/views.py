@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import Blueprint, current_app, g
 
 from app.auth import shop_required
-from app.extensions import db
 from app.schemas import load_json
-from app.shops import schemas
+from app.shops import schemas, service
 
 bp = Blueprint("shop_settings", __name__, url_prefix="/api/v1/shop")
 bp.before_request(shop_required(lambda: None))
@@ -23,9 +22,17 @@ def show():
 def update():
     """Change branding, sender, lead time, quiet hours, caps, status texts or webhook."""
     changes = load_json(schemas.ShopPatch())
-    for name, value in changes.items():
-        if name in ("branding", "extras"):
-            value = {**(getattr(g.shop, name) or {}), **value}
-        setattr(g.shop, name, value.upper() if name == "country" else value)
-    db.session.commit()
-    return schemas.ShopOut().dump(g.shop)
+    return _answer(service.update_shop(g.shop, changes, production=current_app.config["ENV"] == "production"))
+
+
+@bp.post("/webhook-secret")
+def rotate_webhook_secret():
+    """Issue a new webhook signing secret (shown once); the old one stops signing at once."""
+    return _answer(service.rotate_webhook_secret(g.shop))
+
+
+def _answer(new_secret: str | None):
+    body = schemas.ShopOut().dump(g.shop)
+    if new_secret:
+        body["webhook_secret"] = new_secret  # the only time it is shown
+    return body

@@ -121,3 +121,31 @@ def test_shop_settings_say_whether_replies_are_possible(client, shop_headers):
     bad = client.patch("/api/v1/shop", json={"sender": "Way too long sender", "timezone": "Mars/Base"},
                        headers=shop_headers)
     assert bad.status_code == 422 and {"sender", "timezone"} <= set(bad.get_json()["error"]["fields"])
+
+
+def test_a_webhook_endpoint_gets_a_secret_shown_once_and_rotatable(client, shop_headers):
+    first = client.patch("/api/v1/shop", json={"webhook_url": "https://shop.example/hooks"}, headers=shop_headers)
+    secret = first.get_json()["webhook_secret"]
+    assert secret.startswith("whsec_")
+    again = client.patch("/api/v1/shop", json={"webhook_url": "https://shop.example/hooks2"}, headers=shop_headers)
+    assert "webhook_secret" not in again.get_json()
+    rotated = client.post("/api/v1/shop/webhook-secret", headers=shop_headers).get_json()["webhook_secret"]
+    assert rotated != secret
+
+
+@pytest.mark.parametrize("url", ["http://shop.example/hooks", "https://169.254.169.254/latest/meta-data",
+                                 "https://127.0.0.1:6379/", "https://10.0.0.8/", "https://localhost/x"])
+def test_production_refuses_webhook_urls_into_our_own_network(app, client, shop_headers, url):
+    app.config["ENV"] = "production"
+    try:
+        response = client.patch("/api/v1/shop", json={"webhook_url": url}, headers=shop_headers)
+    finally:
+        app.config["ENV"] = "test"
+    assert response.status_code == 422 and "webhook_url" in response.get_json()["error"]["fields"]
+
+
+def test_cli_refuses_what_the_api_refuses_and_prints_the_webhook_secret(runner):
+    bad = runner.invoke(args=["shops", "create", "--name", "X", "--language", "xx"])
+    assert bad.exit_code != 0 and "language" in bad.output
+    good = runner.invoke(args=["shops", "create", "--name", "X", "--webhook-url", "https://x.example/h"])
+    assert good.exit_code == 0 and "webhook secret (shown once): whsec_" in good.output
