@@ -149,3 +149,18 @@ def test_cli_refuses_what_the_api_refuses_and_prints_the_webhook_secret(runner):
     assert bad.exit_code != 0 and "language" in bad.output
     good = runner.invoke(args=["shops", "create", "--name", "X", "--webhook-url", "https://x.example/h"])
     assert good.exit_code == 0 and "webhook secret (shown once): whsec_" in good.output
+
+
+def test_every_api_route_is_in_the_openapi_document(app, client):
+    import re
+
+    spec = client.get("/api/v1/openapi.json").get_json()["paths"]
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint.startswith("openapi."):
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if method.lower() not in spec.get(path, {}):
+                missing.append(f"{method} {path}")
+    assert missing == []
