@@ -1,12 +1,16 @@
 """Print the reply parser's accuracy on the corpus, per intent, per context and overall.
 
 Usage: python bench/parser_accuracy.py [corpus.tsv] [--misses]
+
+It also prints how long a parse takes, on the corpus and on 1,600-character bodies (Twilio's
+maximum). The timing is for information only: no test asserts on it.
 """
 
 from __future__ import annotations
 
 import csv
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from app.replies.parser import INTENTS, Reply, parse_reply  # noqa: E402
+from app.replies.parser import CONTEXTS, INTENTS, MAX_BODY, Reply, parse_reply  # noqa: E402
 
 CORPUS = ROOT / "tests" / "replies" / "corpus.tsv"
+# Units repeated to MAX_BODY characters: long replies of words, digits, punctuation and emoji.
+LONG_UNITS = ("bij de buren nr 12, ", "stop het maar bij de buren ", "1 ", "a.", ",", "⭐", "x", "niet bij de buren ")
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,23 @@ def overall(cases: list[Case]) -> Score:
     return Score(sum(case.matches(read(case)) for case in cases), len(cases))
 
 
+def timings(cases: list[Case], repeat: int = 5) -> dict[str, tuple[float, float]]:
+    """Return (mean, slowest) parse time in milliseconds, on the corpus and on long bodies."""
+    def measure(calls: list[tuple[str, str, int | None]]) -> tuple[float, float]:
+        times = []
+        for text, context, choices in calls * repeat:
+            started = time.perf_counter()
+            parse_reply(text, context, choices)
+            times.append((time.perf_counter() - started) * 1000)
+        return sum(times) / len(times), max(times)
+
+    long_bodies = [((unit * MAX_BODY)[:MAX_BODY], context, 3) for unit in LONG_UNITS for context in CONTEXTS]
+    return {
+        "corpus reply": measure([(case.text, case.context, case.choices) for case in cases]),
+        f"{MAX_BODY:,}-char body": measure(long_bodies),
+    }
+
+
 def main(argv: list[str]) -> int:
     """Print the report; list the misread replies with --misses."""
     paths = [arg for arg in argv if not arg.startswith("--")]
@@ -102,6 +125,10 @@ def main(argv: list[str]) -> int:
         print()
     total = overall(cases)
     print(f"{'overall':<16}{total.correct:>8}{total.total:>7}{total.accuracy:>10.1%}")
+    print()
+    print(f"{'parse time':<16}{'mean ms':>8}{'max ms':>9}   (information only, not a test)")
+    for label, (mean, slowest) in timings(cases).items():
+        print(f"{label:<16}{mean:>8.3f}{slowest:>9.3f}")
     if "--misses" in argv:
         print()
         for case in cases:

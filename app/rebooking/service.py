@@ -7,7 +7,8 @@
     command = request_rebooking(shipment, "pickup_point", {"pickup_point_id": point.id or None}, ...)
 
 It returns None when the change is not possible (the parcel is no longer on its way, the
-carrier has no API, or a different change is still pending); `blocker` says why. Asking
+carrier has no API, or a different change is still pending); `blocker` says why, and
+`can_rebook` is the same rule for whoever offers the choices (SMS replies, the page). Asking
 again for a change that is pending (same action) or already accepted (same action and
 params) returns that command instead of making a second one.
 The command's id is its idempotency key at the carrier; the worker retries with it.
@@ -41,25 +42,31 @@ class RebookingError(ValueError):
     """The params of a rebooking are malformed (a programming error, not a recipient's)."""
 
 
-def carrier_adapter(shipment: Shipment) -> CarrierAdapter:
-    """Return the adapter for the shipment's carrier, with the configured timeout."""
-    timeout = DEFAULT_CARRIER_TIMEOUT
+def carrier_adapter(shipment: Shipment, timeout: float | None = None) -> CarrierAdapter:
+    """Return the adapter for the shipment's carrier, waiting at most `timeout` seconds per call.
+
+    The configured timeout is the default and the ceiling: a caller that cannot wait as long
+    (a web request) asks for less, never for more.
+    """
+    configured = DEFAULT_CARRIER_TIMEOUT
     if has_app_context():
-        timeout = float(current_app.config.get("CARRIER_TIMEOUT_SECONDS", DEFAULT_CARRIER_TIMEOUT))
-    return adapter_for(shipment.carrier, timeout=timeout)
+        configured = float(current_app.config.get("CARRIER_TIMEOUT_SECONDS", DEFAULT_CARRIER_TIMEOUT))
+    return adapter_for(shipment.carrier, timeout=configured if timeout is None else min(timeout, configured))
 
 
-def available_slots_for(shipment: Shipment, after: datetime | None = None) -> list[Slot]:
+def available_slots_for(shipment: Shipment, after: datetime | None = None, *,
+                        timeout: float | None = None) -> list[Slot]:
     """Return the carrier's free delivery windows for the parcel, earliest first (at most MAX_SLOTS).
 
-    Raises CarrierUnavailable (retry later) or CarrierRefused (e.g. unknown_parcel).
+    Raises CarrierUnavailable (retry later; also on `timeout`) or CarrierRefused (e.g. unknown_parcel).
     """
-    return carrier_adapter(shipment).available_slots(shipment.tracking_number, after=after)[:MAX_SLOTS]
+    adapter = carrier_adapter(shipment, timeout)
+    return adapter.available_slots(shipment.tracking_number, after=after)[:MAX_SLOTS]
 
 
-def pickup_points_for(shipment: Shipment) -> list[PickupPoint]:
+def pickup_points_for(shipment: Shipment, *, timeout: float | None = None) -> list[PickupPoint]:
     """Return the pickup points near the parcel's address, nearest first (same errors as slots)."""
-    return carrier_adapter(shipment).pickup_points(shipment.tracking_number)
+    return carrier_adapter(shipment, timeout).pickup_points(shipment.tracking_number)
 
 
 def slot_params(slot: Slot) -> dict:
@@ -108,8 +115,8 @@ def _done_before(shipment_id: str, action: str, params: dict) -> RebookingComman
     return latest if all((latest.params or {}).get(key) == value for key, value in wanted.items()) else None
 
 
-def blocker(shipment: Shipment, action: str) -> str | None:
-    """Return why this change cannot be requested now (None: it can)."""
+def blocker(shipment: Shipment, action: str | None = None) -> str | None:
+    """Return why this change (None: any change) cannot be requested now; None when it can."""
     if shipment.status not in LIVE_STATUSES:
         return "not_live"
     carrier = shipment.carrier
@@ -119,6 +126,11 @@ def blocker(shipment: Shipment, action: str) -> str | None:
     if pending is not None and pending.action != action:
         return "other_rebooking_pending"
     return None
+
+
+def can_rebook(shipment: Shipment, action: str | None = None) -> bool:
+    """Tell whether this change (None: any change) can be requested now: SMS and page offer choices by it."""
+    return blocker(shipment, action) is None
 
 
 def create_rebooking(shipment: Shipment, action: str, params: dict, source: str,

@@ -8,8 +8,9 @@ module returns. Nothing here imports Flask, Redis or SQLAlchemy.
 Rules, in order:
 - STOP / START work in every context and for every number (Twilio's OptOutType wins over the
   words); they are never capped. When Twilio already answered the keyword, Bijna stays quiet.
+- HELP answers with what these texts are and how to stop them, also to an opted-out number
+  (carrier rules: HELP is always answered).
 - An opted-out number's other replies change nothing.
-- HELP answers with what these texts are and how to stop them.
 - A number with no live parcel and no recent question gets at most one neutral text a day.
 - After "delivered" a digit is a 1-5 rating of that parcel.
 - A letter answers the open slot offer or "which parcel?" question; an expired offer is made
@@ -108,10 +109,10 @@ def decide(situation: Situation, reply: Reply) -> Plan:
         return Plan("opt_out", reply=None if answered else "stopped")
     if intent == "start":
         return Plan("opt_in", reply=None if answered else "started")
+    if intent == "help":  # before the opt-out: carriers require HELP to be answered, always
+        return _capped(situation, Plan("help", reply=None if answered else "help"))
     if situation.opted_out:
         return Plan("ignore", reason="opted_out")
-    if intent == "help":
-        return _capped(situation, Plan("help", reply=None if answered else "help"))
     if not situation.parcels and situation.question == "none":
         if situation.unknown_number_answered:
             return Plan("ignore", reason="unknown_number_answered_today")
@@ -120,12 +121,12 @@ def decide(situation: Situation, reply: Reply) -> Plan:
         if reply.intent == "rating" and situation.question_shipment_id:
             return Plan("rate", situation.question_shipment_id, params={"rating": reply.rating},
                         reply="rating_thanks")
-        return _clarify(situation)
+        return clarify(situation)
     if reply.intent == "slot_choice" and situation.question in LETTERED:
         return _letter(situation, reply.choice or "")
     if reply.intent in OPTION_INTENTS:
         return _option(situation, _pending(reply))
-    return _clarify(situation)
+    return clarify(situation)
 
 
 def _pending(reply: Reply) -> dict:
@@ -136,7 +137,7 @@ def _letter(situation: Situation, letter: str) -> Plan:
     """Act on a letter: a slot from the offer, or the parcel a "which one?" question meant."""
     option = next((o for o in situation.options if o.get("letter") == letter.upper()), None)
     if option is None:
-        return _clarify(situation)
+        return clarify(situation)
     if situation.question == "slot_offer":
         if situation.options_expired:
             return Plan("offer_slots", situation.question_shipment_id, reason="offer_expired")
@@ -175,13 +176,16 @@ def _act(shipment_id: str, pending: dict) -> Plan:
 def _ask_which(situation: Situation, pending: dict, reason: str = "several_live_parcels") -> Plan:
     choices = tuple(parcel.shipment_id for parcel in situation.parcels[:MAX_PARCEL_CHOICES])
     if pending.get("intent") not in OPTION_INTENTS or len(choices) < 2:
-        return _clarify(situation)
+        return clarify(situation)
     plan = Plan("disambiguate", choices=choices, pending=pending, reply="disambiguation", reason=reason)
     return _capped(situation, plan)
 
 
-def _clarify(situation: Situation) -> Plan:
-    """Repeat the question once; a second puzzling answer to the same question gets silence."""
+def clarify(situation: Situation) -> Plan:
+    """Repeat the question once; a second puzzling answer to the same question gets silence.
+
+    Also what a rating that cannot be kept gets (inbound decides that, after storing failed).
+    """
     if situation.clarified:
         return Plan("ignore", reason="already_clarified")
     question = {"delivered": "rating", "slot_offer": "slot_offer", "disambiguation": "slot_offer"}.get(

@@ -23,7 +23,7 @@ from app.models.base import insert_ignoring_duplicates, new_id
 from app.outbox import Text, enqueue_due, store_texts
 from app.phones import mask
 from app.rebooking import service as rebooking
-from app.replies.conversation import PROVIDER_KEYWORDS, Plan, decide
+from app.replies.conversation import PROVIDER_KEYWORDS, Plan, clarify, decide
 from app.replies.offers import (
     ask_which_parcel,
     clear_options,
@@ -36,7 +36,7 @@ from app.replies.offers import (
 from app.replies.parser import MAX_BODY, parse_reply
 from app.replies.situation import Scene, read_scene
 from app.texts import compose
-from app.tracking.feedback import store_feedback
+from app.tracking.feedback import FeedbackRefused, store_feedback
 from workers.sending import opt_out
 
 log = logging.getLogger(__name__)
@@ -168,7 +168,9 @@ def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
         parcels = [scene.shipments[i] for i in plan.choices if i in scene.shipments]
         return [ask_which_parcel(conversation, phone, parcels, plan.pending, now, key("disambiguation"))], []
     if action == "rate":
-        _rate(shipment, plan.params["rating"], message.body, now)
+        if not _rate(shipment, plan.params["rating"], message.body, now):
+            again = clarify(scene.situation)  # ask for the score once more (capped like any clarify)
+            return ([about_parcel("clarify", question=again.question)] if again.reply else []), []
         return [compose(shipment, shipment.shop, "rating_thanks", {"rating": plan.params["rating"]}, now=now,
                         dedupe_key=f"{shipment.id}:rating_thanks")], []
     if action == "too_late" and shipment and plan.reply:
@@ -203,7 +205,15 @@ def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachab
     return [offer_slots(conversation, shipment, slots, now, key("slot_offer"))]
 
 
-def _rate(shipment: Shipment, rating: int, body: str, now: datetime) -> None:
-    """Keep the recipient's score (the latest one counts), with their words when they wrote some."""
+def _rate(shipment: Shipment, rating: int, body: str, now: datetime) -> bool:
+    """Keep the recipient's score (the latest one counts), with their words when they wrote some.
+
+    Return False when it cannot be kept; that is final, so it must not escape as an error and be retried.
+    """
     comment = body.strip() if any(char.isalpha() for char in body) else None
-    store_feedback(shipment, rating, comment, "sms", now)
+    try:
+        store_feedback(shipment, rating, comment, "sms", now)
+    except FeedbackRefused as refusal:
+        log.warning("rating %s for shipment %s not stored: %s", rating, shipment.id, refusal)
+        return False
+    return True

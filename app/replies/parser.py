@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, groupby
 from string import ascii_lowercase, ascii_uppercase
 from typing import NamedTuple
 
 from app.replies import vocabulary as vocab
 
 CONTEXTS = ("arriving_soon", "slot_offer", "delivered", "disambiguation", "none")
-INTENTS = (
-    "neighbour", "new_slot", "pickup_point", "slot_choice", "rating",
-    "stop", "start", "help", "unknown",
-)
+INTENTS = ("neighbour", "new_slot", "pickup_point", "slot_choice", "rating", "stop", "start", "help", "unknown")
 LETTERED_CONTEXTS = ("slot_offer", "disambiguation")
 
 # Twilio delivers at most 1,600 characters; anything beyond is not a reply to read.
@@ -75,12 +72,14 @@ def parse_reply(text: str, context: str = "none", choices: int | None = None) ->
     body = _strip_signature((text or "")[:MAX_BODY])
     tokens = _tokenize(body)
     words = [t.word for t in tokens if t.word != BOUNDARY]
-    control = _control_intent(words, body)
-    if control:
-        return Reply(control)
-    if context == "delivered":
-        return _read_rating(tokens, words, body)
-    return _read_options(tokens, body, context in LETTERED_CONTEXTS, choices)
+    if control := _control_intent(tokens, words, body):
+        reply = Reply(control)
+    elif context == "delivered":
+        reply = _read_rating(tokens, words, body)
+    else:
+        reply = _read_options(tokens, body, context in LETTERED_CONTEXTS, choices)
+    # A bare "stop" opts out, unless the rest of the reply chose something: "STOP. Bij de buren" is neighbour.
+    return Reply("stop") if reply.intent in ("unknown", "help") and _stop_sentence(tokens) else reply
 
 
 def _strip_signature(text: str) -> str:
@@ -102,18 +101,14 @@ def _strip_signature(text: str) -> str:
 
 def _tokenize(body: str) -> list[_Token]:
     """Split a reply into words and clause boundaries, each knowing its neighbours."""
-    found = [
-        (m, BOUNDARY if m[0] in _PUNCTUATION else vocab.correct(vocab.fold(m[0])))
-        for m in _TOKEN.finditer(body)
-    ]
+    found = [(m, BOUNDARY if m[0] in _PUNCTUATION else vocab.correct(vocab.fold(m[0])))
+             for m in _TOKEN.finditer(body)]
     words = [word for _, word in found]
     # Running "last word seen" from each end gives every token its neighbours in one pass.
     prevs = list(accumulate([None, *words], _last_word))[:-1]
     nexts = list(accumulate([None, *reversed(words)], _last_word))[-2::-1]
-    return [
-        _Token(m[0], word, m.start(), m.end(), n, prevs[n], nexts[n])
-        for n, (m, word) in enumerate(found)
-    ]
+    return [_Token(m[0], word, m.start(), m.end(), n, prevs[n], nexts[n])
+            for n, (m, word) in enumerate(found)]
 
 
 def _last_word(last: str | None, word: str) -> str | None:
@@ -121,20 +116,28 @@ def _last_word(last: str | None, word: str) -> str | None:
     return last if word == BOUNDARY else word
 
 
-def _control_intent(words: list[str], body: str) -> str | None:
+def _control_intent(tokens: list[_Token], words: list[str], body: str) -> str | None:
     """Return stop, start or help when the reply asks for it, else None."""
-    joined = " ".join(words)
-    # Honour an opt-out wherever it appears: a missed STOP is worse than a needless one.
-    if vocab.STOP_WORDS.intersection(words) or vocab.STOP_PHRASES.search(joined):
-        return "stop"
-    content = [w for w in words if w not in vocab.POLITE]
-    if len(content) == 1 and content[0] in vocab.STOP_SINGLE:
+    content = {w for w in words if w not in vocab.POLITE}
+    clauses = " ".join(t.word for t in tokens)  # "|" where punctuation ends a clause
+    # Opt-out words and phrases count anywhere; Twilio's "cancel" only alone ("cancel my order" is not).
+    if vocab.OPT_OUT_WORDS.intersection(words) or vocab.STOP_PHRASES.search(clauses) or (
+        len(content) == 1 and content <= vocab.STOP_SINGLE
+    ):
         return "stop"
     if vocab.START_WORDS.intersection(words):
         return "start"
-    if vocab.HELP_WORDS.intersection(words) or vocab.HELP_PHRASES.search(joined):
+    if vocab.HELP_WORDS.intersection(words) or vocab.HELP_PHRASES.search(" ".join(words)):
         return "help"
     return "help" if not words and "?" in body else None
+
+
+def _stop_sentence(tokens: list[_Token]) -> bool:
+    """Tell whether a clause is a stop and nothing else: "stop aub", "please stop", "STOP!!! Wie is dit?".
+    "stop het maar bij de buren" puts the parcel somewhere, "can you stop at nr 12" calls there."""
+    bare = vocab.STOP_VERBS | vocab.STOP_COMPANIONS | vocab.POLITE
+    clauses = (set(clause.split()) for clause in " ".join(t.word for t in tokens).split(BOUNDARY))
+    return any(clause & vocab.STOP_VERBS and clause <= bare for clause in clauses)
 
 
 def _read_rating(tokens: list[_Token], words: list[str], body: str) -> Reply:
@@ -144,17 +147,12 @@ def _read_rating(tokens: list[_Token], words: list[str], body: str) -> Reply:
         return Reply("rating", rating=score) if scale == 5 and 1 <= score <= 5 else UNKNOWN
     marks = vocab.ADDRESS_MARKERS | vocab.PLACE_PREPS | vocab.TIME_PREPS
     units = vocab.TIME_UNITS | (vocab.COUNT_UNITS - vocab.RATING_NOUNS)
-    values = {
-        int(t.word) for t in tokens
-        if t.word.isdecimal() and t.prev not in marks and t.next not in units
-    }
+    values = {int(t.word) for t in tokens if t.word.isdecimal() and t.prev not in marks and t.next not in units}
     if not values:  # "vijf", "vier sterren"; "een" only alone, as it is also "a"
         ignorable = vocab.POLITE | vocab.FILLER | vocab.RATING_NOUNS
         content = [w for w in words if w not in ignorable]
-        values = {
-            vocab.RATING_NUMBERS[t.word] for t in tokens if t.word in vocab.RATING_NUMBERS
-            and (content == [t.word] or t.next in vocab.RATING_NOUNS)
-        }
+        values = {vocab.RATING_NUMBERS[t.word] for t in tokens if t.word in vocab.RATING_NUMBERS
+                  and (content == [t.word] or t.next in vocab.RATING_NOUNS)}
     if not values and (stars := len(vocab.STARS.findall(body))):
         values = {stars}
     if len(values) == 1 and 1 <= (score := values.pop()) <= 5:
@@ -164,12 +162,10 @@ def _read_rating(tokens: list[_Token], words: list[str], body: str) -> Reply:
 
 def _read_options(tokens: list[_Token], body: str, lettered: bool, choices: int | None) -> Reply:
     """Return the delivery option or slot letter a reply chooses, else unknown."""
-    found = _keyword_candidates(tokens)
-    neighbour_at = min((c.span[0] for c in found if c.intent == "neighbour"), default=None)
-    found += _number_candidates(tokens, neighbour_at)
-    if lettered:
-        found += _letter_candidates(tokens, choices)
-    live = [c for c in found if not _negated(tokens, c.span[0])]
+    live = [c for c in _keyword_candidates(tokens) if not _denied(tokens, c)]
+    neighbour_at = min((c.span[0] for c in live if c.intent == "neighbour"), default=None)
+    others = _number_candidates(tokens, neighbour_at) + (_letter_candidates(tokens, choices) if lettered else [])
+    live += [c for c in others if not _denied(tokens, c)]
     pool = [c for c in live if c.strong] or live
     meanings = {(c.intent, c.choice) for c in pool}
     if len(meanings) != 1:  # nothing, or a contradiction such as "1 of 3"
@@ -213,9 +209,8 @@ def _number_candidates(tokens: list[_Token], neighbour_at: int | None) -> list[_
         number = int(t.word.rstrip(ascii_lowercase))
         if t.prev in vocab.TIME_PREPS or t.next in vocab.TIME_UNITS:
             found.append(_Candidate("new_slot", (t.n,), strong=False))
-        elif t.prev in vocab.ADDRESS_MARKERS and not (
-            t.prev in vocab.OPTION_MARKERS and number <= 3  # "nummer 2" is option 2
-        ):
+        # "nr 12" is an address, but "nummer 2" is option 2
+        elif t.prev in vocab.ADDRESS_MARKERS and not (t.prev in vocab.OPTION_MARKERS and number <= 3):
             found.append(_Candidate("neighbour", (t.n,), strong=False, address=True))
         elif (  # a house number after "buren", "op 3" or "2 pakketten" is not an option
             t.word.isdecimal() and 1 <= number <= 3 and t.prev not in vocab.PLACE_PREPS
@@ -232,12 +227,13 @@ def _letter_candidates(tokens: list[_Token], choices: int | None) -> list[_Candi
     content = [t for t in tokens if t.word not in vocab.POLITE | vocab.FILLER | {BOUNDARY, "one"}]
     words = [t for t in tokens if t.word != BOUNDARY]
     leads = vocab.LETTER_MARKERS | vocab.LETTER_LEADS
+    clause_of = list(accumulate(t.word == BOUNDARY for t in tokens))  # "B (tussen 13 en 17)", "niet A, B"
+    alone = {g[0].n for g in (list(g) for _, g in groupby(content, lambda t: clause_of[t.n])) if len(g) == 1}
     found = []
     for t in words:
         position = None
         if len(t.word) == 1 and t.word in ascii_lowercase and t.word not in vocab.POLITE:
-            closes_clause = t.n + 1 == len(tokens) or tokens[t.n + 1].word == BOUNDARY
-            if content == [t] or t.prev in leads or (t is words[0] and closes_clause):
+            if content == [t] or t.prev in leads or t.n in alone:
                 position = ascii_lowercase.index(t.word) + 1
         elif content == [t] and t.word in vocab.ORDINALS:
             position = vocab.ORDINALS[t.word]
@@ -249,16 +245,20 @@ def _letter_candidates(tokens: list[_Token], choices: int | None) -> list[_Candi
     return found
 
 
-def _negated(tokens: list[_Token], n: int) -> bool:
-    """Tell whether a negation in the same clause, up to 3 words back, denies position n."""
-    window = []
-    for t in reversed(tokens[max(0, n - 3):n]):
-        if t.word == BOUNDARY or t.word in vocab.NEGATION_ENDS:
+def _denied(tokens: list[_Token], candidate: _Candidate) -> bool:
+    """Tell whether "niet bij de buren" or "de buren zijn niet thuis" denies a candidate."""
+    n, window = candidate.span[0], []
+    for t in reversed(tokens[max(0, n - 8):n]):  # 3 words back in the clause, verbs aside
+        if t.word == BOUNDARY or t.word in vocab.NEGATION_ENDS or len(window) == 3 or (
+            t.word in vocab.OPTION_WORDS and tokens[t.n + 1].word not in vocab.NEGATION_LISTS
+        ):  # "niet de buren 2": the negation took the first option, "niet 1 of 2" both
             break
-        window.append(t)
-    return any(
-        t.word in vocab.NEGATIONS and t.next not in vocab.NEGATION_EXEMPT_NEXT for t in window
-    )
+        if t.word not in vocab.NEGATION_SKIPS:
+            window.append(t)
+    if any(t.word in vocab.NEGATIONS and t.next not in vocab.NEGATION_EXEMPT_NEXT for t in window):
+        return True
+    after = " ".join(t.word for t in tokens[candidate.span[-1] + 1:candidate.span[-1] + 7]).split(BOUNDARY)[0]
+    return candidate.intent == "neighbour" and not candidate.address and bool(vocab.NEIGHBOURS_AWAY.match(after))
 
 
 def _neighbour_note(tokens: list[_Token], body: str, pool: list[_Candidate]) -> str | None:

@@ -15,20 +15,50 @@ from functools import lru_cache
 
 # --- STOP / START / HELP -----------------------------------------------------
 
-# Any of these anywhere in a reply opts out: an opt-out must never be missed.
-STOP_WORDS = frozenset({
-    "stop", "stoppen", "stopall", "unsubscribe", "uitschrijven", "uitschrijving",
-    "afmelden", "afmelding", "optout",
+# Any of these anywhere in a reply opts out: none of them means anything else.
+OPT_OUT_WORDS = frozenset({
+    "stopall", "unsubscribe", "uitschrijven", "uitschrijving", "afmelden", "afmelding",
+    "optout",
+})
+# "stop" and "stoppen" are also Dutch for "put" ("stop het maar bij de buren") and English
+# for "call at" ("can you stop at nr 12"), so they opt out only with nothing else said ...
+STOP_VERBS = frozenset({"stop", "stoppen"})
+# ... apart from politeness (POLITE) and these: "stop deze berichten", "I want to stop now".
+STOP_COMPANIONS = frozenset({
+    "met", "sms", "smsen", "smsje", "smsjes", "jes", "en", "bericht", "berichten",
+    "berichtjes", "meldingen", "notificaties", "updates", "dit", "deze", "die", "dat", "de",
+    "het", "al", "alle", "alles", "allemaal", "sturen", "versturen", "toesturen", "ermee",
+    "hiermee", "daarmee", "nu", "nou", "eens", "gewoon", "meteen", "direct", "onmiddellijk",
+    "gelijk", "maar", "dan", "toch", "hoor", "ik", "wil", "me", "mij", "mijn", "jullie",
+    "service", "dienst", "spam", "spammen", "onzin", "zo", "snel", "ajb",
+    "text", "texts", "texting", "message", "messages", "messaging", "send", "sending",
+    "the", "these", "this", "those", "them", "it", "all", "now", "right", "away",
+    "immediately", "just", "my", "i", "want", "to", "with", "notifications", "alerts",
+    "spamming", "enquete", "enquetes", "survey", "surveys",
+    # "Kunnen jullie stoppen?", "Can you please stop": a question that asks for nothing else
+    "kan", "kun", "kunt", "kunnen", "wilt", "willen", "zou", "zouden", "can", "could", "would", "will",
 })
 # Twilio treats these as opt-out only as the whole message ("cancel my order" is not).
 STOP_SINGLE = frozenset({"cancel", "end", "quit", "revoke"})
+# Only these undo an opt-out phrase: "no" and "geen" rarely negate a verb.
+CONTROL_NEGATIONS = frozenset({"niet", "not", "dont", "nooit", "never", "doesnt", "didnt", "wont"})
+# Opt-out phrases, anywhere, unless one of those comes just before ("don't stop sending").
+# Matched against the reply's folded words, with "|" where punctuation ended a clause.
+_MESSAGES = (
+    r"(?:sms|smsen|smsje|smsjes|berichten|berichtjes|texts?|messages?|meldingen"
+    r"|notificaties|notifications|alerts)"
+)
 STOP_PHRASES = re.compile(
-    r"\b(?:"
-    r"geen (?:sms|smsjes|smsje|berichten|berichtjes|texts?|meldingen|notificaties) meer"
+    r"\b" + "".join(rf"(?<!\b{word} )" for word in sorted(CONTROL_NEGATIONS)) + r"(?:"
+    rf"geen (?:{_MESSAGES}|texten) meer"
     r"|niet meer (?:smsen|sms|sturen|berichten|texten|appen)"
-    r"|wil geen (?:sms|smsjes|berichten)"
+    rf"|wil geen {_MESSAGES}"
+    r"|(?:dont|do not) want (?:any )?(?:more )?(?:texts?|messages|sms)"
     r"|no more (?:texts?|messages|sms)"
     r"|(?:dont|do not|stop) (?:text|message|sms)(?:ing)? me"
+    r"|stop(?:pen)? (?:(?:nu|nou|maar|dan|toch|gewoon|eens|now|just|please|aub|graag) )*(?:met |with )?"
+    rf"(?:(?:het|de|die|deze|al die|alle|the|these|all|your|those) )?(?:{_MESSAGES}"
+    r"|sturen|versturen|texten|appen|spammen|texting|messaging|sending|spamming)"
     r"|opt out"
     r"|hou(?:d|dt)? (?:nou |eens )?op met"
     r")\b"
@@ -105,6 +135,8 @@ OPTION_NUMBERS = {"een": 1, "one": 1, "twee": 2, "two": 2, "drie": 3, "three": 3
 RATING_NUMBERS = {**OPTION_NUMBERS, "vier": 4, "four": 4, "vijf": 5, "five": 5}
 RATING_NOUNS = frozenset({"ster", "sterren", "star", "stars", "punten", "points"})
 OPTION_INTENTS = {1: "neighbour", 2: "new_slot", 3: "pickup_point"}
+# Where a negation's reach ends (see NEGATION_LISTS).
+OPTION_WORDS = NEIGHBOUR_WORDS | NEW_SLOT_WORDS | PICKUP_WORDS | set(OPTION_NUMBERS) | {"1", "2", "3"}
 
 # --- slot letters -------------------------------------------------------------
 
@@ -144,6 +176,21 @@ NEGATIONS = frozenset({"niet", "not", "geen", "no", "nooit", "never", "dont"})
 NEGATION_EXEMPT_NEXT = frozenset({"thuis", "home", "aanwezig", "in", "er"})
 # "niet 1 maar 2": a contrast ends what the negation covers.
 NEGATION_ENDS = frozenset({"maar", "but", "liever", "rather", "instead", "wel"})
+# Verbs, "it" and adverbs between a negation and the option do not count towards its reach:
+# "niet afgeven bij de buren", "don't leave it with the neighbours", "niet meer bij de buren".
+NEGATION_SKIPS = frozenset({
+    "afgeven", "bezorgen", "brengen", "leggen", "stoppen", "stop", "laten", "achterlaten",
+    "zetten", "leave", "deliver", "drop", "give", "bring", "put", "het", "hem", "it",
+    "meer", "more", "ook", "also", "even", "zomaar", "graag", "aub", "please", "pls",
+})
+# A negation covers one option, unless a list follows: "niet 1 of 2", "geen buren of afhaalpunt".
+NEGATION_LISTS = frozenset({"of", "or", "en", "and", "noch", "nor"})
+# After a neighbour word these say the neighbours are out: "buren zijn niet thuis".
+NEIGHBOURS_AWAY = re.compile(
+    r"(?:(?:zijn|is|are|were|waren) (?:(?:er|ook|also|helaas|vandaag|today) )*"
+    r"(?:niet|not|nooit|never|weg|away|out)|arent|isnt|werent|niet thuis|not home|not in"
+    r"|(?:zijn |is |are )?(?:op vakantie|on holiday|on vacation))\b"
+)
 
 # --- numbers that are addresses, times or counts, not options -----------------
 
@@ -178,12 +225,12 @@ NOTE_EDGE = frozenset({
     "wel", "hoor", "die", "dat", "afgeven", "afleveren", "bezorgen", "brengen", "leggen",
     "geven", "achterlaten", "worden", "drop", "give", "deliver", "bring", "can", "ik",
     "ben", "im", "i", "please", "goed", "toch", "afgegeven", "wordt", "gebracht", "bezorgd",
-    "fine",
+    "fine", "stop", "stoppen", "instead", "hem",
 })
 
 # --- typo tolerance -------------------------------------------------------------
 
-CONTROL_WORDS = STOP_WORDS | STOP_SINGLE | START_WORDS | HELP_WORDS
+CONTROL_WORDS = OPT_OUT_WORDS | STOP_VERBS | STOP_SINGLE | START_WORDS | HELP_WORDS
 # Short control words are one letter from ordinary ones ("stoep", "stappen" ~ "stop",
 # "stoppen"); a false opt-out is costly, so only long ones are matched loosely.
 TYPO_TARGETS = tuple(sorted(

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-ENDED = frozenset({"delivered", "returned", "cancelled"})
+from app.notify.policy import IN_FLIGHT, TERMINAL
+
+# The page's status sets come from the texts' policy, so page and SMS agree on them.
+ENDED = TERMINAL  # the journey is over: delivered, returned or cancelled
+ON_ITS_WAY = IN_FLIGHT | {"registered"}  # still coming: a window means something, the cross-sell fits
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class PageFacts:
     history: tuple[tuple[str, datetime], ...] = ()  # (canonical status, occurred_at), any order
     instruction: dict | None = None
     rebooking: RebookingFacts | None = None
-    can_rebook: bool = True  # the carrier takes changes through its API
+    can_rebook: bool = False  # the rebooking service takes a change now (the rule SMS replies follow)
     rating: int | None = None
     comment: str | None = None
     extras: dict = field(default_factory=dict)

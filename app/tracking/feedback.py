@@ -3,17 +3,20 @@
 A second rating updates the first (whichever channel it came by), so the shop sees the
 recipient's latest opinion once, not a tally of clicks. A rating by SMS carries no
 comment; it leaves a comment given earlier on the page in place.
+
+Feedback opens once the parcel was delivered, and stays open if a stray carrier scan moves
+the status on afterwards: a score answering the delivered text is about that delivery.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Feedback, Shipment
+from app.models import Feedback, Message, Shipment, StatusEvent
 
 RATINGS = range(1, 6)
 MAX_COMMENT = 1000
@@ -21,13 +24,27 @@ SOURCES = ("sms", "page")
 
 
 class FeedbackRefused(ValueError):
-    """The rating cannot be stored: out of range, or the parcel is not delivered yet."""
+    """The rating cannot be stored: out of range, or the parcel was never delivered."""
 
 
 def clean_comment(comment: str | None) -> str | None:
     """Trim a comment to what we keep; an empty one is no comment."""
     text = (comment or "").strip()
     return text[:MAX_COMMENT] or None
+
+
+def was_delivered(shipment: Shipment) -> bool:
+    """Tell whether the parcel was delivered at some point, whatever its status says now.
+
+    Its status, the delivered text Bijna recorded on it, a carrier's delivered scan, or the
+    delivered text itself (the question an SMS rating answers) all count.
+    """
+    if shipment.status == "delivered" or "delivered" in (shipment.sent_kinds or ()):
+        return True
+    scanned = exists().where(StatusEvent.shipment_id == shipment.id, StatusEvent.status == "delivered")
+    told = exists().where(Message.shipment_id == shipment.id, Message.direction == "out",
+                          Message.kind == "delivered")
+    return bool(db.session.execute(select(or_(scanned, told))).scalar())
 
 
 def store_feedback(shipment: Shipment, rating: int, comment: str | None, source: str, now: datetime,
@@ -41,7 +58,7 @@ def store_feedback(shipment: Shipment, rating: int, comment: str | None, source:
         raise FeedbackRefused("rating must be a whole number from 1 to 5")
     if source not in SOURCES:
         raise ValueError(f"unknown feedback source {source!r}")
-    if shipment.status != "delivered":
+    if not was_delivered(shipment):
         raise FeedbackRefused("feedback opens once the parcel is delivered")
     comment = clean_comment(comment)
     keep = source == "sms" if keep_comment is None else keep_comment

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Feedback, RebookingCommand, Shipment, StatusEvent
+from app.rebooking.service import can_rebook
 from app.texts import first_name
-from app.tracking.choices import can_rebook
 from app.tracking.facts import ENDED, PageFacts, RebookingFacts
 from app.tracking.service import page_expired
 
@@ -32,7 +32,8 @@ def shipment_by_token(token: str, now: datetime) -> Shipment | None:
 def page_facts(shipment: Shipment, *, light: bool = False) -> PageFacts:
     """Collect the page's facts: first name and town only, never the phone number or address.
 
-    `light` skips the history, rebooking and feedback queries (enough to decide expiry).
+    `light` skips the history, rebooking and feedback queries (enough to decide expiry). Whether
+    choices are open is the rebooking service's rule, the one SMS replies follow.
     """
     shop = shipment.shop
     ended_at = None
@@ -45,8 +46,7 @@ def page_facts(shipment: Shipment, *, light: bool = False) -> PageFacts:
                  window_start=shipment.window_start, window_end=shipment.window_end,
                  announced_start=shipment.announced_start, announced_end=shipment.announced_end,
                  delay_announced=shipment.last_delay_eta is not None, instruction=shipment.instruction,
-                 can_rebook=can_rebook(shipment), extras=shop.extras or {}, created_at=shipment.created_at,
-                 ended_at=ended_at)
+                 extras=shop.extras or {}, created_at=shipment.created_at, ended_at=ended_at)
     if light:
         return PageFacts(**facts)
     history = db.session.execute(select(StatusEvent.status, StatusEvent.occurred_at).where(
@@ -55,6 +55,7 @@ def page_facts(shipment: Shipment, *, light: bool = False) -> PageFacts:
                                  .order_by(RebookingCommand.created_at.desc()).limit(1)).scalar()
     feedback = db.session.get(Feedback, shipment.id)
     return PageFacts(
-        **facts, history=tuple((status, occurred_at) for status, occurred_at in history),
+        **facts, can_rebook=can_rebook(shipment),
+        history=tuple((status, occurred_at) for status, occurred_at in history),
         rebooking=RebookingFacts(command.action, command.status, command.params or {}) if command else None,
         rating=feedback.rating if feedback else None, comment=feedback.comment if feedback else None)

@@ -18,23 +18,16 @@ from datetime import datetime, timedelta
 
 from app.notify.windows import is_late, minutes_away, narrow_window
 from app.tracking.copy import LANGUAGES, words
-from app.tracking.facts import ENDED, PageFacts, RebookingFacts
+from app.tracking.facts import ENDED, ON_ITS_WAY, PageFacts, RebookingFacts
 from app.tracking.story import Step, story_steps
 from app.tracking.wording import format_moment, format_window
 
 __all__ = ["PageFacts", "RebookingFacts", "TrackingPage", "build_page", "format_moment", "format_window",
            "page_expired"]
 
-# Choices make sense while a delivery is still ahead (same as the SMS offers).
-CHOICE_STATUSES = frozenset({"sorted", "in_transit", "out_for_delivery", "delayed", "failed_attempt"})
-# After a new slot was booked, the choices return once that day's delivery is under way.
-RESCHEDULED_DAY_LIVE = frozenset({"out_for_delivery", "delayed", "failed_attempt"})
-# The cross-sell block is for anticipation: only while the parcel is on its way.
-ON_ITS_WAY = frozenset({"registered", "sorted", "in_transit", "out_for_delivery", "delayed"})
-# A window or ETA means something only while the parcel is still coming.
-IN_FLIGHT_PAGE = frozenset({"registered", "sorted", "in_transit", "out_for_delivery", "delayed"})
-# Poll while something can change within minutes.
-LIVE_STATUSES = frozenset({"out_for_delivery", "delayed", "failed_attempt"})
+# Whether choices are offered at all is the rebooking service's call (`PageFacts.can_rebook`).
+# The delivery day is under way: poll often, and after a new slot the choices return.
+DELIVERY_DAY = frozenset({"out_for_delivery", "delayed", "failed_attempt"})
 # A link outlives its delivery long enough to rate it, return something or find the invoice.
 PAGE_TTL_AFTER_END = timedelta(days=30)
 PAGE_MAX_AGE = timedelta(days=90)  # the retention period for recipient data
@@ -93,9 +86,9 @@ def build_page(facts: PageFacts, now: datetime) -> TrackingPage:
         headline=_headline(facts, now, delay_text, t), status=facts.status,
         steps=story_steps(facts, now, t), window_text=window_text, minutes_text=minutes_text, delay_text=delay_text,
         note=_note(facts, t), feedback_open=facts.status == "delivered", rating=facts.rating, comment=facts.comment,
-        links=_links(facts.extras, t), faq=_faq(facts.extras), live=facts.status in LIVE_STATUSES)
+        links=_links(facts.extras, t), faq=_faq(facts.extras), live=facts.status in DELIVERY_DAY)
     page.rebooking_state, page.rebooking_text = _rebooking(facts, now, t)
-    page.choices_open = facts.can_rebook and facts.status in CHOICE_STATUSES and _choices_still_open(facts, page)
+    page.choices_open = facts.can_rebook and _choices_still_open(facts, page)
     page.live = page.live or page.rebooking_state == "pending"
     page.watching = page.live or facts.status not in ENDED
     if facts.status in ON_ITS_WAY:
@@ -109,7 +102,7 @@ def _choices_still_open(facts: PageFacts, page: TrackingPage) -> bool:
     if page.rebooking_state == "pending":
         return False
     if page.rebooking_state == "done":
-        return (facts.instruction or {}).get("action") == "reschedule" and facts.status in RESCHEDULED_DAY_LIVE
+        return (facts.instruction or {}).get("action") == "reschedule" and facts.status in DELIVERY_DAY
     return True
 
 
@@ -120,7 +113,7 @@ def _live_window(facts: PageFacts, now: datetime, t: dict) -> tuple[str | None, 
     promise); when the driver runs past it, a new window around the ETA replaces it, with an apology.
     """
     tz, language = facts.timezone, facts.language
-    if facts.status not in IN_FLIGHT_PAGE:
+    if facts.status not in ON_ITS_WAY:
         return None, None, None
     window = None
     if facts.announced_start and facts.announced_end:
@@ -178,7 +171,7 @@ def _rebooking(facts: PageFacts, now: datetime, t: dict) -> tuple[str | None, st
     command = facts.rebooking
     if command is not None and command.status == "pending":
         return "pending", t["rebooking_pending"]
-    if command is not None and command.status in ("refused", "dead") and facts.status in CHOICE_STATUSES:
+    if command is not None and command.status in ("refused", "dead") and facts.can_rebook:
         return "refused", t["rebooking_refused"]
     instruction = facts.instruction or {}
     action = instruction.get("action")

@@ -91,6 +91,38 @@ def test_stop_in_any_words_opts_out_at_once_and_start_opts_back_in(app, client, 
     assert kinds_to(db)[-1] == "started" and last_text(db).status == "delivered"
 
 
+def test_help_from_an_opted_out_number_is_answered_and_changes_nothing_else(app, client, db, make_shipment,
+                                                                          carrier_headers, sim, t0, clock,
+                                                                          run_jobs):
+    make_shipment()
+    route_push(client, carrier_headers, t0, [("3SBIJ0001", 10)])
+    _step(clock)
+    reply(client, app, "stop")
+    run_jobs()
+    assert kinds_to(db) == ["arriving_soon", "stopped"]
+
+    _step(clock)
+    reply(client, app, "help")
+    run_jobs()
+    help_text = last_text(db)
+    assert kinds_to(db) == ["arriving_soon", "stopped", "help"]
+    assert help_text.status == "delivered" and "STOP" in help_text.body  # it reached the phone despite the opt-out
+    assert db.session.get(OptOut, PHONE) is not None  # HELP is no START
+
+    _step(clock)
+    reply(client, app, "HELP", OptOutType="HELP")  # Twilio answered this one itself
+    _step(clock)
+    reply(client, app, "1")  # still an opted-out number's other reply: nothing
+    run_jobs()
+    assert kinds_to(db) == ["arriving_soon", "stopped", "help"]
+    assert db.session.execute(select(RebookingCommand)).first() is None
+
+    _step(clock)
+    reply(client, app, "start")
+    run_jobs()
+    assert db.session.get(OptOut, PHONE) is None and kinds_to(db)[-1] == "started"
+
+
 def test_an_unknown_number_gets_one_neutral_text_a_day_and_nothing_else(app, client, db, make_shipment, t0, clock,
                                                                         run_jobs):
     make_shipment()  # someone else's parcel

@@ -129,6 +129,47 @@ def test_a_digit_after_the_delivered_text_is_a_rating(app, client, db, make_ship
     assert kinds_to(db) == ["delivered", "rating_thanks"]  # thanked once
 
 
+def _inbound(db) -> list[tuple[str, str, int]]:
+    db.session.expire_all()
+    return [(m.status, m.kind, m.attempts) for m in db.session.execute(
+        select(Message).where(Message.direction == "in").order_by(Message.created_at)).scalars()]
+
+
+def test_a_rating_after_delivery_counts_even_when_a_later_scan_moved_the_status(app, client, db, make_shipment,
+                                                                              carrier_headers, sim, t0, clock,
+                                                                              run_jobs):
+    shipment = make_shipment()
+    delivered_event(client, carrier_headers, NUMBER, t0 - timedelta(minutes=5))
+    run_jobs()  # the delivered text reaches the phone
+    row = db.session.get(Shipment, shipment["id"])
+    row.status = "in_transit"  # a stray carrier scan after delivery can do this (set here, not pushed: see ingestion)
+    db.session.commit()
+
+    clock.now = t0 + timedelta(minutes=1)
+    reply(client, app, "5")
+    run_jobs()
+    feedback = db.session.get(Feedback, shipment["id"])
+    assert (feedback.rating, feedback.source) == (5, "sms")
+    assert kinds_to(db) == ["delivered", "rating_thanks"]
+    assert _inbound(db) == [("processed", "reply_rating", 0)]  # answered at once, never retried
+
+
+def test_a_rating_that_cannot_be_kept_is_answered_once_and_never_retried(app, client, db, make_shipment,
+                                                                       carrier_headers, sim, t0, clock, run_jobs,
+                                                                       monkeypatch):
+    monkeypatch.setattr("app.tracking.feedback.RATINGS", range(1, 5))  # a scale the parser does not know of
+    shipment = make_shipment()
+    delivered_event(client, carrier_headers, NUMBER, t0 - timedelta(minutes=5))
+    for minute in (1, 2):
+        clock.now = t0 + timedelta(minutes=minute)
+        reply(client, app, "5")
+        run_jobs()
+    assert db.session.get(Feedback, shipment["id"]) is None
+    assert kinds_to(db) == ["delivered", "clarify"]  # asked for a score once, then quiet like any clarify
+    assert "Antwoord met een cijfer van 1 (matig) tot 5 (top)." in last_text(db).body
+    assert _inbound(db) == [("processed", "reply_rating", 0)] * 2
+
+
 def test_the_carrier_refusing_is_told_kindly_and_the_shop_hears_of_it(app, client, db, make_shipment,
                                                                       carrier_headers, sim, t0, clock, run_jobs):
     shipment = make_shipment()

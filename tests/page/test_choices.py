@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from redis import Redis
 from sqlalchemy import select
 from tracking_testing import token_of
 
-from app.models import RebookingCommand
+from app.carriers.http_json import HttpJsonCarrier
+from app.models import RebookingCommand, Shipment
+from app.models.shipment import LIVE_STATUSES
+from app.notify.policy import STATUSES
+from app.rebooking.service import can_rebook
+from app.tracking.choices import CARRIER_TIMEOUT
 from carrier_sim import create_app as create_carrier_sim
 from carrier_sim.client import SimClient
 from devtools.serve import serve_in_thread
@@ -107,3 +114,95 @@ def test_an_unreachable_carrier_gets_an_apology_not_an_error(client, db, parcel,
     db.session.commit()
     response = client.get(f"/t/{token_of(parcel)}/slots")
     assert response.status_code == 503 and "reach the courier right now" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def carrier_calls(monkeypatch) -> list[tuple[str, float]]:
+    """Record each listing that reaches the carrier, with the adapter's timeout (the real call still happens)."""
+    calls = []
+    for name in ("available_slots", "pickup_points"):
+        def spy(adapter, *args, _real=getattr(HttpJsonCarrier, name), _name=name, **kwargs):
+            calls.append((_name, adapter._timeout))
+            return _real(adapter, *args, **kwargs)
+
+        monkeypatch.setattr(HttpJsonCarrier, name, spy)
+    return calls
+
+
+def _option_ids(html: str, field: str) -> list[str]:
+    return re.findall(rf'name="{field}" value="([^"]+)"', html)
+
+
+def test_reloading_the_slots_asks_the_carrier_once_and_the_choice_is_checked_against_that_listing(
+        client, db, parcel, carrier_calls):
+    token = token_of(parcel)
+    first, again = client.get(f"/t/{token}/slots"), client.get(f"/t/{token}/slots")
+    assert first.status_code == again.status_code == 200
+    slot_ids = _option_ids(first.get_data(as_text=True), "slot_id")
+    assert slot_ids and _option_ids(again.get_data(as_text=True), "slot_id") == slot_ids
+    assert client.post(f"/t/{token}/slots", data={"slot_id": "not-offered"}).status_code == 409
+    assert client.post(f"/t/{token}/slots", data={"slot_id": slot_ids[-1]}).status_code == 303
+    assert carrier_calls == [("available_slots", CARRIER_TIMEOUT)]  # shorter than the workers' 5 s
+    (command,) = _commands(db, parcel["id"])
+    assert command.params["slot_id"] == slot_ids[-1]
+
+
+def test_reloading_the_pickup_points_asks_the_carrier_once(client, db, parcel, carrier_calls):
+    token = token_of(parcel)
+    pages = [client.get(f"/t/{token}/pickup-points").get_data(as_text=True) for _ in range(3)]
+    point_ids = _option_ids(pages[0], "pickup_point_id")
+    assert point_ids and all(_option_ids(page, "pickup_point_id") == point_ids for page in pages)
+    assert client.post(f"/t/{token}/pickup-points", data={"pickup_point_id": point_ids[0]}).status_code == 303
+    assert carrier_calls == [("pickup_points", CARRIER_TIMEOUT)]
+
+
+def test_a_configured_carrier_timeout_below_the_pages_own_is_kept(app, client, parcel, carrier_calls):
+    app.config["CARRIER_TIMEOUT_SECONDS"] = 1.5
+    try:
+        assert client.get(f"/t/{token_of(parcel)}/slots").status_code == 200
+    finally:
+        app.config.pop("CARRIER_TIMEOUT_SECONDS")
+    assert carrier_calls == [("available_slots", 1.5)]
+
+
+def test_a_carrier_that_cannot_answer_is_not_asked_again_on_every_reload(client, db, parcel, carrier_sim_url,
+                                                                         carrier_calls):
+    SimClient(carrier_sim_url).fault("down")
+    token = token_of(parcel)
+    for _ in range(3):
+        response = client.get(f"/t/{token}/slots")
+        assert response.status_code == 503 and "reach the courier right now" in response.get_data(as_text=True)
+    assert client.post(f"/t/{token}/slots", data={"slot_id": "anything"}).status_code == 503
+    assert carrier_calls == [("available_slots", CARRIER_TIMEOUT)] and _commands(db, parcel["id"]) == []
+
+
+def test_after_a_refused_choice_the_page_lists_fresh_slots(client, db, parcel, carrier_sim_url, carrier_calls,
+                                                            run_jobs):
+    token = token_of(parcel)
+    slot_ids = _option_ids(client.get(f"/t/{token}/slots").get_data(as_text=True), "slot_id")
+    SimClient(carrier_sim_url).fault("refuse", refuse_code="slot_taken", count=1)
+    assert client.post(f"/t/{token}/slots", data={"slot_id": slot_ids[0]}).status_code == 303
+    run_jobs()
+    assert _commands(db, parcel["id"])[0].status == "refused"
+    assert "the courier couldn&#39;t make that change" in client.get(f"/t/{token}").get_data(as_text=True)
+    assert _option_ids(client.get(f"/t/{token}/slots").get_data(as_text=True), "slot_id")
+    page_calls = [name for name, timeout in carrier_calls if timeout == CARRIER_TIMEOUT]  # not the worker's
+    assert page_calls == ["available_slots", "available_slots"]
+
+
+def test_without_redis_the_page_still_lists_by_asking_the_carrier(app, client, parcel, carrier_calls, monkeypatch):
+    monkeypatch.setitem(app.extensions, "redis", Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1))
+    token = token_of(parcel)
+    for _ in range(2):
+        response = client.get(f"/t/{token}/slots")
+        assert response.status_code == 200 and _option_ids(response.get_data(as_text=True), "slot_id")
+    assert len(carrier_calls) == 2
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_the_page_offers_choices_exactly_when_an_sms_reply_could_make_one(client, db, parcel, status):
+    shipment = db.session.get(Shipment, parcel["id"])
+    shipment.status = status
+    db.session.commit()
+    html = client.get(f"/t/{token_of(parcel)}").get_data(as_text=True)
+    assert ('id="choices"' in html) is can_rebook(shipment) is (status in LIVE_STATUSES)

@@ -8,7 +8,7 @@ import pytest
 from tracking_testing import token_of
 
 from app.models import Feedback, Shipment
-from app.tracking.feedback import FeedbackRefused, record_feedback
+from app.tracking.feedback import FeedbackRefused, record_feedback, store_feedback
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -136,3 +136,19 @@ def test_a_rating_texted_through_the_phone_simulator_and_one_on_the_page_share_o
     on_page = client.get(f"/api/v1/shipments/{parcel['id']}/feedback", headers=shop_headers).get_json()
     assert (on_page["rating"], on_page["comment"], on_page["source"]) == (5, "Lovely driver", "page")
     assert db.session.query(Feedback).count() == 1
+
+
+def test_a_rating_is_kept_once_delivered_even_if_a_stray_scan_moved_the_status_on(db, delivered):
+    shipment = db.session.get(Shipment, delivered["id"])
+    shipment.status = "in_transit"  # what a carrier scan after delivery can do
+    db.session.commit()
+    assert store_feedback(shipment, 5, None, "sms", NOW).rating == 5
+
+
+def test_a_parcel_never_delivered_cannot_be_rated(db, clock, make_shipment, carrier_event):
+    clock.now = NOW
+    parcel = make_shipment()
+    carrier_event("HUB_SCAN", NOW - timedelta(hours=1))
+    with pytest.raises(FeedbackRefused):
+        store_feedback(db.session.get(Shipment, parcel["id"]), 5, None, "sms", NOW)
+    assert db.session.get(Feedback, parcel["id"]) is None

@@ -119,16 +119,15 @@ def test_a_returned_parcel_ends_the_story_with_its_own_step():
     assert not page.choices_open and page.window_text is None
 
 
-@pytest.mark.parametrize("status, open_", [
-    ("registered", False), ("sorted", True), ("in_transit", True), ("out_for_delivery", True), ("delayed", True),
-    ("failed_attempt", True), ("delivered", False), ("exception", False), ("cancelled", False), ("returned", False),
-])
-def test_choices_are_offered_only_while_a_delivery_is_ahead(status, open_):
-    assert build_page(facts(status=status), NOW).choices_open is open_
+@pytest.mark.parametrize("can_rebook", [True, False])
+def test_choices_are_offered_exactly_when_the_rebooking_service_takes_a_change(can_rebook):
+    # Which statuses qualify is the rebooking service's rule (tests/page/test_choices.py checks it per status).
+    assert build_page(facts(can_rebook=can_rebook), NOW).choices_open is can_rebook
 
 
 def test_a_pending_choice_closes_the_choices_and_keeps_the_page_polling():
-    page = build_page(facts(status="in_transit", rebooking=RebookingFacts("reschedule", "pending")), NOW)
+    page = build_page(facts(status="in_transit", rebooking=RebookingFacts("reschedule", "pending"), can_rebook=True),
+                      NOW)
     assert page.rebooking_state == "pending" and not page.choices_open and page.live
     assert "passed your choice" in page.rebooking_text
 
@@ -137,7 +136,7 @@ def test_an_accepted_slot_is_confirmed_in_words():
     start = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
     instruction = {"action": "reschedule", "slot_id": "S1", "starts_at": start.isoformat(),
                    "ends_at": (start + timedelta(hours=3)).isoformat()}
-    page = build_page(facts(status="in_transit", instruction=instruction,
+    page = build_page(facts(status="in_transit", instruction=instruction, can_rebook=True,
                             rebooking=RebookingFacts("reschedule", "accepted")), NOW)
     assert page.rebooking_state == "done"
     assert page.rebooking_text == "Done: your new delivery time is tomorrow between 18:00 and 21:00."
@@ -150,8 +149,13 @@ def test_a_neighbour_instruction_repeats_the_note():
 
 
 def test_a_refused_choice_says_sorry_and_offers_the_choices_again():
-    page = build_page(facts(rebooking=RebookingFacts("reschedule", "refused")), NOW)
+    page = build_page(facts(rebooking=RebookingFacts("reschedule", "refused"), can_rebook=True), NOW)
     assert page.rebooking_state == "refused" and page.choices_open
+
+
+def test_a_refused_choice_is_not_mentioned_once_no_other_can_be_made():
+    page = build_page(facts(status="delivered", rebooking=RebookingFacts("reschedule", "refused")), NOW)
+    assert page.rebooking_state is None and not page.choices_open
 
 
 def test_feedback_opens_after_delivery_and_shows_the_earlier_rating():
@@ -227,14 +231,15 @@ def test_after_a_new_slot_the_choices_return_when_that_day_is_under_way():
     instruction = {"action": "reschedule", "slot_id": "S1", "starts_at": start.isoformat(),
                    "ends_at": (start + timedelta(hours=3)).isoformat()}
     waiting = build_page(facts(status="in_transit", instruction=instruction, window_start=start,
-                               window_end=start + timedelta(hours=3)), NOW)
+                               window_end=start + timedelta(hours=3), can_rebook=True), NOW)
     assert not waiting.choices_open and waiting.window_text == "Tomorrow between 18:00 and 21:00"
-    assert build_page(facts(status="out_for_delivery", instruction=instruction), NOW).choices_open
+    assert build_page(facts(status="out_for_delivery", instruction=instruction, can_rebook=True), NOW).choices_open
 
 
 def test_a_pickup_point_is_named_with_its_address():
-    page = build_page(facts(status="in_transit", instruction={"action": "pickup_point", "pickup_point_id": "P1",
-                                                              "name": "Primera", "address": "Neude 1"}), NOW)
+    page = build_page(facts(status="in_transit", can_rebook=True,
+                            instruction={"action": "pickup_point", "pickup_point_id": "P1", "name": "Primera",
+                                         "address": "Neude 1"}), NOW)
     assert page.rebooking_text == "Done: your parcel goes to Primera, Neude 1." and not page.choices_open
 
 

@@ -10,6 +10,7 @@ from app.replies.conversation import (
     Parcel,
     Plan,
     Situation,
+    clarify,
     context_of,
     decide,
 )
@@ -63,7 +64,16 @@ def test_start_opts_back_in_and_says_welcome_back():
 
 def test_an_opted_out_number_changes_nothing_else():
     assert plan_of(Situation(question="arriving_soon", parcels=(A,), opted_out=True), "neighbour").action == "ignore"
-    assert plan_of(Situation(opted_out=True), "help").action == "ignore"
+    assert plan_of(Situation(question="delivered", question_shipment_id="A", opted_out=True), "rating",
+                   rating=5).action == "ignore"
+
+
+def test_help_is_answered_even_for_an_opted_out_number():
+    assert plan_of(Situation(opted_out=True), "help") == Plan("help", reply="help")
+    assert plan_of(Situation(parcels=(A,), opted_out=True), "help") == Plan("help", reply="help")
+    assert plan_of(Situation(opted_out=True, provider_keyword="HELP"), "unknown") == Plan("help")  # Twilio answered
+    capped = plan_of(Situation(opted_out=True, auto_replies=AUTO_REPLY_CAP), "help")
+    assert (capped.action, capped.reply) == ("help", None)
 
 
 def test_help_answers_until_the_daily_cap():
@@ -161,6 +171,13 @@ def test_a_rating_after_delivered_is_kept_and_thanked():
 def test_an_unclear_answer_to_the_rating_question_repeats_it():
     plan = plan_of(RATED, "unknown")
     assert (plan.action, plan.question) == ("clarify", "rating")
+
+
+def test_a_rating_that_cannot_be_kept_asks_for_the_score_once_within_the_cap():
+    assert clarify(RATED) == Plan("clarify", "ship-a", reply="clarify", question="rating")
+    assert clarify(Situation(question="delivered", question_shipment_id="ship-a", clarified=True)).reply is None
+    assert clarify(Situation(question="delivered", question_shipment_id="ship-a",
+                             auto_replies=AUTO_REPLY_CAP)).reply is None
 
 
 def test_options_for_a_parcel_no_longer_on_its_way_are_refused_kindly():
