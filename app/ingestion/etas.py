@@ -17,11 +17,11 @@ from app.extensions import db
 from app.ingestion.state import Due, apply_limits, might_need_texts, record_all
 from app.models import Carrier, Shipment, Shop
 from app.notify.policy import decide_on_update
+from app.notify.statuses import TERMINAL
 from app.outbox import enqueue_due
 
 # On a driver's route today means out for delivery, whatever the last scan said.
 BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed", "failed_attempt")
-FINAL = ("delivered", "returned", "cancelled")
 _FIELDS = ("id", "shop_id", "tracking_number", "status", "notify", "window_start", "window_end", "eta",
            "eta_observed_at", "sent_kinds", "last_delay_eta", "recipient_phone", "announced_start", "announced_end",
            "attempt", "recipient_name", "recipient_language", "tracking_token", "order_ref")
@@ -83,7 +83,7 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
     updates: list[SimpleNamespace] = []
     candidates: list[Due] = []
     for row in rows:
-        if row.status in FINAL or (row.eta_observed_at is not None and row.eta_observed_at >= observed_at):
+        if row.status in TERMINAL or (row.eta_observed_at is not None and row.eta_observed_at >= observed_at):
             result.stale += 1
             continue
         stop = by_number[row.tracking_number]

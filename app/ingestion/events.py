@@ -17,7 +17,8 @@ from app.ingestion.state import decide_with_limits, record_decisions, start_new_
 from app.ingestion.status_codes import canonical_status
 from app.models import Carrier, Shipment, StatusEvent
 from app.models.base import insert_ignoring_duplicates
-from app.notify.policy import TERMINAL, decide_on_update
+from app.notify.policy import decide_on_update
+from app.notify.statuses import TERMINAL
 from app.outbox import enqueue_due
 
 log = logging.getLogger(__name__)

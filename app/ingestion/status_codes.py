@@ -6,8 +6,7 @@ themselves) are always understood. Unknown codes are kept raw and reported, neve
 
 from __future__ import annotations
 
-CANONICAL = ("registered", "sorted", "in_transit", "out_for_delivery", "delivered", "failed_attempt", "delayed",
-             "exception", "returned", "cancelled")
+from app.notify.statuses import CANONICAL
 
 GENERIC_CODES = {
     "PRE_ADVICE": "registered", "DATA_RECEIVED": "registered",

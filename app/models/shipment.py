@@ -7,8 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, new_id, new_token, utcnow
+from app.notify.statuses import LIVE
 
-LIVE_STATUSES = ("registered", "sorted", "in_transit", "out_for_delivery", "failed_attempt", "delayed", "exception")
+LIVE_STATUSES = LIVE
 
 
 class Shipment(db.Model):

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.notify.statuses import CANONICAL
 from app.schemas import Moment, StrictSchema
 from app.urls import tracking_url
 
-CANONICAL_STATUSES = (
-    "registered", "sorted", "in_transit", "out_for_delivery", "delivered",
-    "failed_attempt", "delayed", "exception", "returned", "cancelled",
-)
+CANONICAL_STATUSES = CANONICAL
 LANGUAGES = ("nl", "en")
 
 

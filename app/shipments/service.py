@@ -15,9 +15,10 @@ from app.errors import ApiError, not_found
 from app.extensions import db
 from app.models import Carrier, Shipment, Shop
 from app.models.base import utcnow
+from app.notify.statuses import TERMINAL
 from app.phones import PhoneError, to_e164
 
-FINAL_STATUSES = ("delivered", "returned", "cancelled")
+FINAL_STATUSES = TERMINAL
 
 
 def _phone(raw: str, country: str) -> str:

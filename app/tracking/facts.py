@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.notify.policy import IN_FLIGHT, TERMINAL
+from app.notify.statuses import IN_FLIGHT, TERMINAL
 
 # The page's status sets come from the texts' policy, so page and SMS agree on them.
 ENDED = TERMINAL  # the journey is over: delivered, returned or cancelled
