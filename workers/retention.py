@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from app.extensions import db
-from app.models import Message, Shipment
+from app.models import Conversation, Feedback, Message, RebookingCommand, Shipment, StatusEvent
 from app.phones import mask
 from workers.sweeper import register
 
@@ -32,4 +32,22 @@ def purge_personal_data(now: datetime) -> int:
         shipment.recipient_name = shipment.recipient_city = None
         shipment.recipient_phone = mask(shipment.recipient_phone)
     db.session.commit()
-    return len(messages) + len(shipments)
+    return len(messages) + len(shipments) + _purge_around_shipments(now - RECIPIENT_RETENTION)
+
+
+def _purge_around_shipments(before: datetime) -> int:
+    """What else names a person or a house: conversations, comments, neighbour notes, scan locations."""
+    done = db.session.execute(delete(Conversation).where(Conversation.updated_at < before)).rowcount
+    done += db.session.execute(update(Feedback).where(Feedback.updated_at < before, Feedback.comment.is_not(None))
+                               .values(comment=None)).rowcount
+    done += db.session.execute(update(StatusEvent).where(StatusEvent.received_at < before,
+                                                         StatusEvent.location.is_not(None))
+                               .values(location=None)).rowcount
+    commands = db.session.execute(select(RebookingCommand).where(RebookingCommand.updated_at < before)
+                                  .limit(BATCH)).scalars().all()
+    for command in commands:
+        if (command.params or {}).get("note"):
+            command.params = {**command.params, "note": None}
+            done += 1
+    db.session.commit()
+    return done
