@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.auth import hash_secret, new_secret
 from app.extensions import db
 from app.models import Carrier, Shop
+from app.notify.statuses import CANONICAL
 from app.shops.schemas import ShopPatch
 from app.shops.service import update_shop
 
@@ -73,9 +74,19 @@ def carriers_cli():
 @click.option("--name", required=True)
 @click.option("--api-base-url", default=None)
 @click.option("--signing-secret", default=None)
-def carriers_create(code, name, api_base_url, signing_secret):
+@click.option("--status-map", default="{}", show_default=True,
+              help='The carrier\'s raw codes → canonical statuses, as JSON: \'{"A01": "delivered"}\'.')
+def carriers_create(code, name, api_base_url, signing_secret, status_map):
     """Create a carrier and print its token once."""
-    carrier, token = create_carrier(code, name, api_base_url=api_base_url,
+    try:
+        mapping = json.loads(status_map)
+    except json.JSONDecodeError:
+        raise click.BadParameter("not JSON", param_hint="--status-map") from None
+    values = mapping.values() if isinstance(mapping, dict) else [mapping]
+    wrong = sorted(str(value) for value in values if value not in CANONICAL)
+    if not isinstance(mapping, dict) or wrong:
+        raise click.BadParameter(f"statuses must be among {', '.join(CANONICAL)}; got {wrong}", param_hint="--status-map")
+    carrier, token = create_carrier(code, name, api_base_url=api_base_url, status_map=mapping,
                                     signing_secret=signing_secret or new_secret("cs"))
     click.echo(f"carrier {carrier.code} created\ncarrier token (shown once): {token}")
 

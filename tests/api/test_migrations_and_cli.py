@@ -69,3 +69,15 @@ def test_demo_seed_is_repeatable_and_the_last_key_works(runner, client, runs):
         assert result.exit_code == 0, result.output
     key = result.output.split("demo shop API key:")[1].split()[0]
     assert client.get("/api/v1/shop", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+
+
+def test_a_carrier_created_with_its_own_codes_has_them_understood(runner, client, db, make_shipment, shop):
+    result = runner.invoke(args=["carriers", "create", "--code", "postnl", "--name", "PostNL",
+                                 "--status-map", '{"Z9": "delivered"}'])
+    token = result.output.split("carrier token (shown once): ")[1].strip()
+    make_shipment(carrier="postnl")
+    answer = client.post("/api/v1/carrier/events", headers={"Authorization": f"Bearer {token}"}, json={
+        "events": [{"tracking_number": "3SBIJ0001", "code": "Z9", "occurred_at": "2026-11-24T10:00:00+01:00"}]})
+    assert answer.get_json()["applied"] == 1 and answer.get_json()["unmapped_codes"] == []
+    bad = runner.invoke(args=["carriers", "create", "--code", "x", "--name", "X", "--status-map", '{"A": "lost"}'])
+    assert bad.exit_code != 0 and "lost" in bad.output
