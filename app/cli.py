@@ -85,7 +85,8 @@ def carriers_create(code, name, api_base_url, signing_secret, status_map):
     values = mapping.values() if isinstance(mapping, dict) else [mapping]
     wrong = sorted(str(value) for value in values if value not in CANONICAL)
     if not isinstance(mapping, dict) or wrong:
-        raise click.BadParameter(f"statuses must be among {', '.join(CANONICAL)}; got {wrong}", param_hint="--status-map")
+        raise click.BadParameter(f"statuses must be among {', '.join(CANONICAL)}; got {wrong}",
+                                 param_hint="--status-map")
     carrier, token = create_carrier(code, name, api_base_url=api_base_url, status_map=mapping,
                                     signing_secret=signing_secret or new_secret("cs"))
     click.echo(f"carrier {carrier.code} created\ncarrier token (shown once): {token}")
