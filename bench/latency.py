@@ -1,15 +1,16 @@
 """Threshold-to-provider latency while route ingestion runs at full rate.
 
-    python -m bench.latency [--seconds 30] [--probe-hz 5]
+    python -m bench.latency [--seconds 30] [--probe-hz 5] [--workers 2]
 
-The stack is route_ingestion's (gunicorn wsgi:app with 2 sync workers, one RQ worker, Redis,
-PostgreSQL, the Twilio stand-in as its own process). wrk pushes the 100 benchmark routes at
-full rate, as in bench.route_ingestion. Beside it a probe pushes one more route (150 stops)
-`--probe-hz` times a second, built so that each push brings exactly one new stop to 14.5
-minutes: that push is the ETA update that crosses the threshold. The probe notes the moment
-it sends each push; the stand-in notes the moment the text for that stop reaches it
-(bench.standin). Latency = stand-in receipt - push sent: decision, commit, enqueue, RQ, the
-worker's claim, the rate limiter and the SDK call, all under full ingestion load.
+The stack is route_ingestion's (gunicorn wsgi:app with 2 sync workers, `--workers` RQ workers
+(default 2, as `make run` starts them), Redis, PostgreSQL, the Twilio stand-in as its own
+process). wrk pushes the 100 benchmark routes at full rate, as in bench.route_ingestion.
+Beside it a probe pushes one more route (150 stops) `--probe-hz` times a second, built so
+that each push brings exactly one new stop to 14.5 minutes: that push is the ETA update that
+crosses the threshold. The probe notes the moment it sends each push; the stand-in notes the
+moment the text for that stop reaches it (bench.standin). Latency = stand-in receipt - push
+sent: decision, commit, enqueue, RQ, the worker's claim, the rate limiter and the SDK call,
+all under full ingestion load. Also given per third of the run, to show whether it grows.
 
 Also reported: for every arriving-soon text of the load itself, PostgreSQL's created_at of the
 message (when the web process decided it) to the stand-in receipt.
@@ -77,7 +78,7 @@ class Probe(threading.Thread):
         session.close()
 
 
-def run(seconds: float = 30, hz: float = 5, workers: int = 1, drain_seconds: float = 30) -> dict:
+def run(seconds: float = 30, hz: float = 5, workers: int = 2, drain_seconds: float = 30) -> dict:
     started = time.monotonic()
     extra = [(tracking_number(PROBE_ROUTE, j, "PB"), probe_phone(j)) for j in range(PROBE_STOPS)]
     token = seed(extra=extra)
@@ -109,7 +110,8 @@ def run(seconds: float = 30, hz: float = 5, workers: int = 1, drain_seconds: flo
     received = {}
     for at, to, _ in receipts:
         received.setdefault(to, at)
-    probe_latency = [received[p] - sent for p, sent in probe.sent_at.items() if p in received]
+    probe_latency = [received[p] - sent for p, sent in probe.sent_at.items() if p in received]  # in push order
+    thirds = [probe_latency[i * len(probe_latency) // 3:(i + 1) * len(probe_latency) // 3] for i in range(3)]
     missing = [p for p in probe.sent_at if p not in received]
     decided = sql("SELECT to_number, extract(epoch FROM created_at) FROM messages WHERE kind = 'arriving_soon' "
                   "AND to_number NOT LIKE '+3161050%%' AND to_number NOT LIKE '+3161090%%'")
@@ -122,6 +124,8 @@ def run(seconds: float = 30, hz: float = 5, workers: int = 1, drain_seconds: flo
             "probe_non200": sum(1 for r in probe.responses if r[1] != 200),
             "probe_texts_queued": sum(r[2] for r in probe.responses), "probe_error": repr(probe.error or ""),
             "threshold_to_provider": probe_summary, "probe_texts_missing": len(missing),
+            # does it grow with the length of the run? p50/p95 of the first, middle and last third of the probe
+            "threshold_to_provider_by_third": [summary_ms(t) for t in thirds],
             "load_texts_decided_to_provider": summary_ms(load_latency),
             "load_texts_decided_to_provider_sent_during_load": summary_ms(load_during),
             "load_texts_decided": len(decided), "load_texts_received": len(load_latency),
@@ -134,7 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--probe-hz", type=float, default=5)
-    parser.add_argument("--workers", type=int, default=1, help="RQ worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="RQ worker processes (make run starts 2)")
     args = parser.parse_args()
     print(json.dumps(run(args.seconds, args.probe_hz, args.workers), indent=2, default=str))
 

@@ -15,6 +15,7 @@ import cProfile
 import io
 import json
 import pstats
+import re
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,9 @@ from sqlalchemy import event
 
 from bench.common import bijna_app, bijna_env, reset_shipments, sql
 from bench.route_ingestion import ROUTES, STOPS, seed, tracking_number
+
+# The table a statement is about: UPDATE x / INSERT INTO x / ... FROM x (first one named).
+_TABLE = re.compile(r"(?:\bUPDATE|\bINTO|\bFROM)\s+\"?(\w+)", re.IGNORECASE)
 
 
 def body(route: int, push: int, now: datetime, base: datetime, jitter: list[float], speed: float = 2) -> dict:
@@ -50,6 +54,7 @@ def run(pushes: int = 200, top: int = 35, speed: float = 2) -> dict:
     jitter = [rng.uniform(-0.5, 0.5) for _ in range(997)]
     headers = {"Authorization": f"Bearer {token}"}
     statements: Counter[str] = Counter()
+    by_statement: Counter[str] = Counter()  # seconds waiting on PostgreSQL, per statement kind and table
     counters = {"db_seconds": 0.0, "commits": 0}
     result: dict = {"pushes": pushes, "stops_per_push": STOPS}
     bodies = [(r, p) for p in range(1, pushes // (ROUTES - 1) + 2) for r in range(ROUTES - 1)][:pushes]
@@ -63,7 +68,11 @@ def run(pushes: int = 200, top: int = 35, speed: float = 2) -> dict:
 
         @event.listens_for(db.engine, "after_cursor_execute")
         def _after(conn, cursor, statement, parameters, context, executemany):
-            counters["db_seconds"] += time.perf_counter() - conn.info.pop("t0", time.perf_counter())
+            took = time.perf_counter() - conn.info.pop("t0", time.perf_counter())
+            counters["db_seconds"] += took
+            table = _TABLE.search(statement)
+            key = f"{statement.split()[0].upper()} {table.group(1) if table else ''}".strip()
+            by_statement[key + (" (executemany)" if executemany else "")] += took
 
         @event.listens_for(db.engine, "commit")
         def _commit(conn):
@@ -78,6 +87,7 @@ def run(pushes: int = 200, top: int = 35, speed: float = 2) -> dict:
                 assert client.post(f"/api/v1/carrier/routes/R{ROUTES - 1:03d}/etas", headers=headers,
                                    json=body(ROUTES - 1, p, datetime.now(UTC), base, jitter, pace)).status_code == 200
             statements.clear()
+            by_statement.clear()
             counters.update(db_seconds=0.0, commits=0)
             texts = accepted = 0
             started = time.perf_counter()
@@ -95,6 +105,8 @@ def run(pushes: int = 200, top: int = 35, speed: float = 2) -> dict:
             return {"ms_per_push": round(elapsed / n * 1000, 2), "texts_per_push": round(texts / n, 2),
                     "stops_accepted": accepted, "db_wait_ms_per_push": round(counters["db_seconds"] / n * 1000, 2),
                     "statements_per_push": {k: round(v / n, 2) for k, v in statements.most_common()},
+                    "db_wait_ms_per_push_by_statement": {k: round(v / n * 1000, 2)
+                                                         for k, v in by_statement.most_common()},
                     "commits_per_push": round(counters["commits"] / n, 2)}
 
         result["no_crossings"] = push_all(0)

@@ -1,6 +1,6 @@
-"""Route ETA ingestion: Bijna (web + RQ worker + Redis + PostgreSQL) vs a bare Flask JSON parse.
+"""Route ETA ingestion: Bijna (web + RQ workers + Redis + PostgreSQL) vs a bare Flask JSON parse.
 
-    python -m bench.route_ingestion [--seconds 20] [--rounds 2]
+    python -m bench.route_ingestion [--seconds 20] [--rounds 2] [--workers 2]
 
 Both run under the same gunicorn settings (2 sync workers) on 127.0.0.1 and get the same
 bodies from the same load generator (wrk with a Lua script: C, epoll, so the client takes
@@ -12,6 +12,9 @@ a route sends all its stops with observed_at moving forward; stop i of a route i
 every ETA and about 2 of its 150 stops (1.3 %) cross the 15-minute threshold: Bijna decides,
 stores and enqueues an arriving-soon text for each, and its worker sends them to the Twilio
 stand-in. (Real routes cross fewer: one stop every few minutes per route.)
+
+Bijna runs with RQ_WORKERS worker processes beside gunicorn: 2 by default, as `make run` starts
+them (scripts/run-dev: honcho -c worker=2); `--workers` or BENCH_RQ_WORKERS changes it.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from bench.common import (
 
 ROUTES, STOPS = 100, 150
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 4))
+RQ_WORKERS = int(os.environ.get("BENCH_RQ_WORKERS", 2))  # as `make run` starts them
 
 WRK_SCRIPT = r"""
 -- Bijna bench: route ETA pushes. Config from the environment (see bench/route_ingestion.py).
@@ -223,9 +227,9 @@ def cpu_used(before: dict[str, float], after: dict[str, float], seconds: float) 
 # --- the two systems -------------------------------------------------------------------------------
 
 class BijnaStack:
-    """Stand-in, gunicorn (wsgi:app, 2 sync workers) and one RQ worker, on the seeded bench database."""
+    """Stand-in, gunicorn (wsgi:app, 2 sync workers) and `workers` RQ workers, on the seeded bench database."""
 
-    def __init__(self, procs: Procs, workers: int = 1) -> None:
+    def __init__(self, procs: Procs, workers: int = RQ_WORKERS) -> None:
         self.procs, self.workers = procs, workers
 
     def __enter__(self) -> BijnaStack:
@@ -320,10 +324,11 @@ def run_bare(procs: Procs, token: str, seconds: float, name: str) -> dict:
     return result
 
 
-def run_bijna(procs: Procs, token: str, seconds: float, name: str, drain_seconds: float = 20) -> dict:
+def run_bijna(procs: Procs, token: str, seconds: float, name: str, drain_seconds: float = 20,
+              workers: int = RQ_WORKERS) -> dict:
     reset_shipments(datetime.now(UTC))
     flush_redis()
-    stack = BijnaStack(procs).__enter__()
+    stack = BijnaStack(procs, workers).__enter__()
     try:
         warm_up(stack.port, token)
         before, started = cpu_snapshot(stack.groups), time.monotonic()
@@ -347,7 +352,7 @@ def run_bijna(procs: Procs, token: str, seconds: float, name: str, drain_seconds
     return result
 
 
-def run(seconds: float = 20, rounds: int = 2) -> dict:
+def run(seconds: float = 20, rounds: int = 2, workers: int = RQ_WORKERS) -> dict:
     started = time.monotonic()
     token = seed()
     info = machine()
@@ -356,8 +361,10 @@ def run(seconds: float = 20, rounds: int = 2) -> dict:
         for n in range(1, rounds + 1):
             order = ("bare", "bijna") if n % 2 else ("bijna", "bare")  # alternate who goes first
             for system in order:
-                runner = run_bare if system == "bare" else run_bijna
-                result = runner(procs, token, seconds, f"ingestion-{system}-{n}")
+                if system == "bare":
+                    result = run_bare(procs, token, seconds, f"ingestion-{system}-{n}")
+                else:
+                    result = run_bijna(procs, token, seconds, f"ingestion-{system}-{n}", workers=workers)
                 runs.append({"round": n, "system": system, **result})
                 print(f"  round {n} {system:5}: {result['stops_per_s']:>8,} stops/s  {result['req_per_s']:>7} req/s  "
                       f"p50 {result['p50_ms']} ms  p95 {result['p95_ms']} ms  texts {result['texts_queued']}  "
@@ -366,7 +373,8 @@ def run(seconds: float = 20, rounds: int = 2) -> dict:
     bijna = [r["stops_per_s"] for r in runs if r["system"] == "bijna"]
     ratios = [b / a for a, b in zip(bare, bijna)]
     return {"benchmark": "route_ingestion", "machine": info, "routes": ROUTES, "stops_per_route": STOPS,
-            "seconds_per_run": seconds, "rounds": rounds, "gunicorn": "2 sync workers", "load": "wrk -t2 -c4",
+            "seconds_per_run": seconds, "rounds": rounds, "gunicorn": "2 sync workers", "rq_workers": workers,
+            "load": f"wrk -t2 -c{CONNECTIONS}",
             "runs": runs, "bijna_stops_per_s_mean": round(mean(bijna)), "bare_stops_per_s_mean": round(mean(bare)),
             "ratio_per_round": [round(r, 3) for r in ratios], "ratio_mean": round(mean(ratios), 3),
             "target_stops_per_s": 20_000, "target_met": mean(bijna) >= 20_000,
@@ -377,8 +385,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=RQ_WORKERS, help="RQ worker processes beside gunicorn")
     args = parser.parse_args()
-    print(json.dumps(run(args.seconds, args.rounds), indent=2, default=str))
+    print(json.dumps(run(args.seconds, args.rounds, args.workers), indent=2, default=str))
 
 
 if __name__ == "__main__":

@@ -34,8 +34,9 @@ def _run(name: str, quick: bool) -> dict:
         from bench import latency
 
         seconds = 15 if quick else 30
-        return {"one_worker": latency.run(seconds=seconds, workers=1),
-                "two_workers": latency.run(seconds=seconds, workers=2)}
+        # 2 workers is what `make run` starts (the figure the target is judged on); 1 for comparison
+        return {"two_workers": latency.run(seconds=seconds, workers=2),
+                "one_worker": latency.run(seconds=seconds, workers=1)}
     if name == "profile":
         from bench import profile_ingestion
 
@@ -54,7 +55,8 @@ def summary(results: dict) -> str:
             rows.append(f"| ingestion round {run['round']} {run['system']} | {run['stops_per_s']:,} stops/s "
                         f"({run['req_per_s']} req/s), p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms"
                         f"{', texts ' + str(run['texts_queued']) if run['system'] == 'bijna' else ''} | |")
-        rows.append(f"| ingestion Bijna (mean) | {ing['bijna_stops_per_s_mean']:,} stops/s | >= 20,000 "
+        rows.append(f"| ingestion Bijna (mean, {ing.get('rq_workers', '?')} RQ workers) | "
+                    f"{ing['bijna_stops_per_s_mean']:,} stops/s | >= 20,000 "
                     f"{'met' if ing['target_met'] else 'NOT met'} |")
         rows.append(f"| ingestion ratio Bijna / bare | {ing['ratio_mean']} (per round {ing['ratio_per_round']}) | |")
     dis = results.get("dispatch")
@@ -72,14 +74,17 @@ def summary(results: dict) -> str:
                     f"segments/s ({lim['deviation_pct']:+}%) | within 5% "
                     f"{'met' if dis['limit_target_met'] else 'NOT met'} |")
     lat = results.get("latency")
-    if lat and "one_worker" in lat:
-        for key, label in (("one_worker", "1 RQ worker"), ("two_workers", "2 RQ workers")):
-            run = lat[key]
+    if lat and "error" not in lat:
+        for key, label in (("two_workers", "2 RQ workers"), ("one_worker", "1 RQ worker")):
+            run = lat.get(key)
+            if not run:
+                continue
             t = run["threshold_to_provider"]
             load = run["load"] or {}
             rows.append(f"| threshold -> provider, {label} (load {load.get('stops_per_s', '?'):,} stops/s) | "
                         f"p50 {t['p50_ms']} ms, p95 {t['p95_ms']} ms, max {t['max_ms']} ms (n={t['n']}, "
-                        f"queue max {run['queue_depth_max']}) | p95 < 1 s "
+                        f"queue max {run['queue_depth_max']}; p95 by third of the run "
+                        f"{[x['p95_ms'] for x in run.get('threshold_to_provider_by_third', [])]} ms) | p95 < 1 s "
                         f"{'met' if run['target_met'] else 'NOT met'} |")
     prof = results.get("profile")
     if prof and "crossing" in prof:
@@ -88,9 +93,13 @@ def summary(results: dict) -> str:
                     f"({prof.get('ms_per_text')} ms per text) | |")
     pdis = results.get("profile_dispatch")
     if pdis and "as_is" in pdis:
-        rows.append(f"| in-process send job, ms per text (as is / without expire_on_commit) | "
-                    f"{pdis['as_is']['ms_per_text']} / {pdis['experiment_no_expire_on_commit']['ms_per_text']} ms "
+        rows.append(f"| in-process send job, ms per text (as is / without the last per-text checks) | "
+                    f"{pdis['as_is']['ms_per_text']} / {pdis['experiment_without_last_checks']['ms_per_text']} ms "
                     f"(SQL per text {pdis['as_is']['statements_per_text']}) | |")
+        small = pdis.get("jobs_of_2_texts")
+        if small:
+            rows.append(f"| in-process send job of 2 texts (workers keeping up with ingestion) | "
+                        f"{small['ms_per_job']} ms per job = {small['ms_per_text']} ms per text | |")
     return "\n".join(rows)
 
 
