@@ -11,13 +11,12 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 
 from app.extensions import db, redis_connection
-from app.ingestion.state import shipment_state
 from app.models import Message, OptOut, Shipment, Shop
 from app.models.base import insert_ignoring_duplicates, utcnow
-from app.notify.policy import still_relevant
+from app.notify.policy import still_wanted
 from app.phones import mask
 from app.ratelimit import SenderRateLimit
 from app.sms.factory import current_provider
@@ -125,16 +124,23 @@ def _send_one(message, provider, limit, callback, sender, now) -> str:
 
 
 def _no_longer_wanted(message: Message) -> str | None:
-    """Say why a queued text must not go any more, or None when it still should."""
-    if message.kind not in CONFIRMS_OPT_OUT and db.session.get(OptOut, message.to_number) is not None:
+    """Say why a queued text must not go any more, or None when it still should (one small query)."""
+    opted_out = exists().where(OptOut.phone == message.to_number).label("opted_out")
+    if message.shipment_id is None:
+        row = db.session.execute(select(opted_out)).one()
+    else:
+        row = db.session.execute(select(opted_out, Shipment.status, Shipment.notify, Shipment.recipient_phone,
+                                        Shipment.sent_kinds).where(Shipment.id == message.shipment_id)).one_or_none()
+        if row is None:
+            return None
+    if row.opted_out and message.kind not in CONFIRMS_OPT_OUT:
         return "The number opted out."
-    shipment = db.session.get(Shipment, message.shipment_id) if message.shipment_id else None
-    if shipment is None:
+    if message.shipment_id is None:
         return None
-    if message.to_number != shipment.recipient_phone:
+    if message.to_number != row.recipient_phone:
         return "The shop changed the recipient's number since this text was queued."
-    if not still_relevant(message.kind, shipment_state(shipment, shipment.shop)):
-        return f"No longer true or wanted (the shipment is {shipment.status}, notify={shipment.notify})."
+    if not still_wanted(message.kind, row.status, row.notify, frozenset(row.sent_kinds or ())):
+        return f"No longer true or wanted (the shipment is {row.status}, notify={row.notify})."
     return None
 
 

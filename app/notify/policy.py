@@ -265,11 +265,16 @@ def decide_on_update(
 
 def still_relevant(kind: str, state: ShipmentState) -> bool:
     """Tell whether a text decided earlier (e.g. deferred overnight) should still go out."""
-    if _silenced(state):
+    return still_wanted(kind, state.status, state.notify and not state.opted_out, state.sent)
+
+
+def still_wanted(kind: str, status: str, notify: bool, sent: frozenset[str]) -> bool:
+    """The same, from just the facts it needs (the send job checks every text right before it goes)."""
+    if not notify:
         return False
     if kind in URGENT_KINDS:
-        return state.status in IN_FLIGHT and not _finished(state)
+        return status in IN_FLIGHT and status not in TERMINAL and not sent & TERMINAL
     if kind in STATUS_KINDS:
-        return state.status == kind  # "in transit" is wrong news once it is delivered
+        return status == kind  # "in transit" is wrong news once it is delivered
     return True
 
