@@ -308,3 +308,15 @@ def code_version() -> str:
     head = git("rev-parse", "--short", "HEAD") or "unknown"
     changed = git("status", "--porcelain", "--", "app", "workers", "wsgi.py", "migrations")
     return f"{head}{' + uncommitted changes in app/workers' if changed else ''}"
+
+
+def profile_report(profile, top: int) -> str:
+    """Return a cProfile's top functions by cumulative and by own time, as text."""
+    import io
+    import pstats
+
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import json
-import pstats
 import re
 import time
 from collections import Counter
 
 from sqlalchemy import event
 
-from bench.common import Procs, bijna_app, bijna_env, flush_redis, sql, start_standin, stop_standin
+from bench.common import Procs, bijna_app, bijna_env, flush_redis, profile_report, sql, start_standin, stop_standin
 from bench.dispatch import queue_outbox, seed
 
 # The table a statement is about: UPDATE x / INSERT INTO x / ... FROM x (first one named).
@@ -100,11 +98,7 @@ def run(texts: int = 1000, top: int = 30) -> dict:
         one_pass("jobs_of_2_texts", job_size=2)
         one_pass("as_is_under_profile", profiled=True)
         stop_standin(procs, standin, record)
-    out = io.StringIO()
-    stats = pstats.Stats(profile, stream=out)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
-    result["profile"] = out.getvalue()
+    result["profile"] = profile_report(profile, top)
     return result
 
 

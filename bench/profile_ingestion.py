@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import json
-import pstats
 import re
 import time
 from collections import Counter
@@ -22,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
 
-from bench.common import bijna_app, bijna_env, reset_shipments, sql
+from bench.common import bijna_app, bijna_env, profile_report, reset_shipments, sql
 from bench.route_ingestion import ROUTES, STOPS, seed, tracking_number
 
 # The table a statement is about: UPDATE x / INSERT INTO x / ... FROM x (first one named).
@@ -116,11 +114,7 @@ def run(pushes: int = 200, top: int = 35, speed: float = 2) -> dict:
     quiet, busy = result["no_crossings"], result["crossing"]
     if busy["texts_per_push"]:
         result["ms_per_text"] = round((busy["ms_per_push"] - quiet["ms_per_push"]) / busy["texts_per_push"], 2)
-    out = io.StringIO()
-    stats = pstats.Stats(profile, stream=out)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
-    result["profile"] = out.getvalue()
+    result["profile"] = profile_report(profile, top)
     return result
 
 
