@@ -9,8 +9,6 @@ from app.extensions import db
 from app.models.base import UTCDateTime, new_id, new_token, utcnow
 from app.notify.statuses import LIVE
 
-LIVE_STATUSES = LIVE
-
 
 class Shipment(db.Model):
     __tablename__ = "shipments"
@@ -61,4 +59,4 @@ class Shipment(db.Model):
 
     @property
     def live(self) -> bool:
-        return self.status in LIVE_STATUSES
+        return self.status in LIVE

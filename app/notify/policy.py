@@ -53,10 +53,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.notify.statuses import CANONICAL, IN_FLIGHT, TERMINAL
+from app.notify.statuses import IN_FLIGHT, TERMINAL
 from app.notify.windows import LATE_GRACE, is_late, is_today, minutes_away, narrow_window
 
-STATUSES = CANONICAL
 # Statuses with a text of the same name; "registered" has none (the shop already
 # confirmed the order). out_for_delivery is handled on its own (narrowed window).
 STATUS_KINDS = frozenset({

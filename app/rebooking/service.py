@@ -27,7 +27,7 @@ from app.carriers.http_json import adapter_for
 from app.errors import not_found
 from app.extensions import db
 from app.models import RebookingCommand, Shipment, Shop
-from app.models.shipment import LIVE_STATUSES
+from app.notify.statuses import LIVE
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def _done_before(shipment_id: str, action: str, params: dict) -> RebookingComman
 
 def blocker(shipment: Shipment, action: str | None = None) -> str | None:
     """Return why this change (None: any change) cannot be requested now; None when it can."""
-    if shipment.status not in LIVE_STATUSES:
+    if shipment.status not in LIVE:
         return "not_live"
     carrier = shipment.carrier
     if not (carrier.api_base_url and carrier.signing_secret):
@@ -166,7 +166,7 @@ def request_rebooking(shipment: Shipment, action: str, params: dict, source: str
 
 
 def enqueue_after_commit(command_ids: list[str]) -> None:
-    """Enqueue committed commands; if Redis is away the sweeper finds them, so never fail here."""
+    """Enqueue committed commands (imported late: app code must not import the workers at load)."""
     from workers.rebooking import enqueue_rebookings
 
     enqueue_rebookings(command_ids)

@@ -14,7 +14,7 @@ from sqlalchemy import exists, func, or_, select
 
 from app.extensions import db
 from app.models import Conversation, Message, OptOut, Shipment, Shop
-from app.models.shipment import LIVE_STATUSES
+from app.notify.statuses import LIVE
 from app.replies.conversation import (
     AUTO_REPLY_KINDS,
     AUTO_REPLY_WINDOW,
@@ -86,7 +86,7 @@ def _shops_sending_from(to: str | None) -> set[str] | None:
 
 
 def _live_parcels(phone: str, shops: set[str] | None) -> list[Shipment]:
-    statement = select(Shipment).where(Shipment.recipient_phone == phone, Shipment.status.in_(LIVE_STATUSES),
+    statement = select(Shipment).where(Shipment.recipient_phone == phone, Shipment.status.in_(LIVE),
                                        Shipment.notify.is_(True))
     if shops is not None:
         statement = statement.where(Shipment.shop_id.in_(shops))

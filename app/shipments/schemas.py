@@ -8,7 +8,6 @@ from app.notify.statuses import CANONICAL
 from app.schemas import Moment, StrictSchema
 from app.urls import tracking_url
 
-CANONICAL_STATUSES = CANONICAL
 LANGUAGES = ("nl", "en")
 
 
@@ -46,7 +45,7 @@ class ShipmentPatch(StrictSchema):
 
 
 class ShipmentQuery(StrictSchema):
-    status = fields.String(validate=validate.OneOf(CANONICAL_STATUSES))
+    status = fields.String(validate=validate.OneOf(CANONICAL))
     order_ref = fields.String()
     tracking_number = fields.String()
     notify = fields.Boolean()

@@ -18,8 +18,6 @@ from app.models.base import utcnow
 from app.notify.statuses import TERMINAL
 from app.phones import PhoneError, to_e164
 
-FINAL_STATUSES = TERMINAL
-
 
 def _phone(raw: str, country: str) -> str:
     try:
@@ -126,7 +124,7 @@ def list_shipments(shop: Shop, filters: dict) -> tuple[list[Shipment], str | Non
 def update_shipment(shop: Shop, shipment_id: str, changes: dict) -> Shipment:
     """Switch notifications, correct the recipient or move the promised window."""
     shipment = get_shipment(shop, shipment_id)
-    if shipment.status in FINAL_STATUSES and changes:
+    if shipment.status in TERMINAL and changes:
         raise ApiError(409, "shipment_closed", f"The shipment is {shipment.status}; it can no longer change.")
     recipient = changes.get("recipient") or {}
     if "phone" in recipient:  # validated before anything changes
@@ -148,7 +146,7 @@ def cancel_shipment(shop: Shop, shipment_id: str, now: datetime | None = None) -
     shipment = get_shipment(shop, shipment_id)
     if shipment.status == "cancelled":
         return shipment
-    if shipment.status in FINAL_STATUSES:
+    if shipment.status in TERMINAL:
         raise ApiError(409, "shipment_closed", f"The shipment is already {shipment.status}.")
     shipment.status, shipment.cancelled_at = "cancelled", now or utcnow()
     db.session.commit()

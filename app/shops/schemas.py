@@ -7,8 +7,9 @@ from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from app.notify.statuses import CANONICAL
 from app.schemas import StrictSchema
-from app.shipments.schemas import CANONICAL_STATUSES, LANGUAGES
+from app.shipments.schemas import LANGUAGES
 
 _CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour.")
 _COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use a colour like #0b6e4f.")
@@ -61,7 +62,7 @@ class ShopPatch(StrictSchema):
     quiet_start = fields.String(validate=_CLOCK)
     quiet_end = fields.String(validate=_CLOCK)
     daily_cap = fields.Integer(validate=validate.Range(min=1, max=20))
-    status_texts = fields.List(fields.String(validate=validate.OneOf(CANONICAL_STATUSES)))
+    status_texts = fields.List(fields.String(validate=validate.OneOf(CANONICAL)))
     webhook_url = fields.String(validate=_HTTPS, allow_none=True)
 
     @validates("timezone")

@@ -13,8 +13,7 @@ from tracking_testing import token_of
 
 from app.carriers.http_json import HttpJsonCarrier
 from app.models import RebookingCommand, Shipment
-from app.models.shipment import LIVE_STATUSES
-from app.notify.policy import STATUSES
+from app.notify.statuses import CANONICAL, LIVE
 from app.rebooking.service import can_rebook
 from app.tracking.choices import CARRIER_TIMEOUT
 from carrier_sim import create_app as create_carrier_sim
@@ -199,10 +198,10 @@ def test_without_redis_the_page_still_lists_by_asking_the_carrier(app, client, p
     assert len(carrier_calls) == 2
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", CANONICAL)
 def test_the_page_offers_choices_exactly_when_an_sms_reply_could_make_one(client, db, parcel, status):
     shipment = db.session.get(Shipment, parcel["id"])
     shipment.status = status
     db.session.commit()
     html = client.get(f"/t/{token_of(parcel)}").get_data(as_text=True)
-    assert ('id="choices"' in html) is can_rebook(shipment) is (status in LIVE_STATUSES)
+    assert ('id="choices"' in html) is can_rebook(shipment) is (status in LIVE)
