@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import exists, or_, select, update
 
+from app.clock import now as clock_now
 from app.extensions import db, redis_connection
 from app.models import Message, OptOut, Shipment, Shop
-from app.models.base import insert_ignoring_duplicates, utcnow
+from app.models.base import insert_ignoring_duplicates
 from app.notify.policy import still_wanted
 from app.phones import mask
 from app.ratelimit import SenderRateLimit
@@ -55,7 +56,7 @@ def send_texts(message_ids: list[str], now: datetime | None = None) -> dict[str,
 
     `now` pins the clock (tests); by default each text is judged at the moment it is sent.
     """
-    clock = (lambda: now) if now else utcnow
+    clock = (lambda: now) if now else clock_now
     claimed = _claim(message_ids, clock())
     counts: dict[str, int] = {}
     if not claimed:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
@@ -22,6 +21,7 @@ from app.carriers.adapter import (
     Slot,
 )
 from app.carriers.signing import SIGNATURE_HEADER, sign
+from app.clock import unix_wall_time
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 USER_AGENT = "Bijna-carrier-adapter/1"
@@ -60,7 +60,7 @@ class HttpJsonCarrier:
         timeout: float = 5.0,
         session: requests.Session | None = None,
         *,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = unix_wall_time,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"carrier base URL must be http(s): {base_url!r}")

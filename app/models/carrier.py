@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import now as clock_now
 from app.extensions import db
-from app.models.base import UTCDateTime, new_id, utcnow
+from app.models.base import UTCDateTime, new_id
 
 
 class Carrier(db.Model):
@@ -20,7 +21,7 @@ class Carrier(db.Model):
     signing_secret: Mapped[str | None] = mapped_column(String(100), nullable=True)
     # The carrier's raw status codes → Bijna's canonical statuses.
     status_map: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at = mapped_column(UTCDateTime, default=utcnow)
+    created_at = mapped_column(UTCDateTime, default=clock_now)
 
 
 class StatusEvent(db.Model):
@@ -35,4 +36,4 @@ class StatusEvent(db.Model):
     status: Mapped[str | None] = mapped_column(String(30), nullable=True)
     occurred_at = mapped_column(UTCDateTime)
     location: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    received_at = mapped_column(UTCDateTime, default=utcnow)
+    received_at = mapped_column(UTCDateTime, default=clock_now)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import now as clock_now
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
 
 
 class Conversation(db.Model):
@@ -22,7 +23,7 @@ class Conversation(db.Model):
     pending_intent: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     expires_at = mapped_column(UTCDateTime, nullable=True)
     auto_replies: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at = mapped_column(UTCDateTime, default=clock_now, onupdate=clock_now)
 
 
 class OptOut(db.Model):
@@ -30,7 +31,7 @@ class OptOut(db.Model):
 
     phone: Mapped[str] = mapped_column(String(20), primary_key=True)
     source: Mapped[str] = mapped_column(String(30))  # "reply", "provider", "provider_error"
-    created_at = mapped_column(UTCDateTime, default=utcnow)
+    created_at = mapped_column(UTCDateTime, default=clock_now)
 
 
 class Feedback(db.Model):
@@ -40,5 +41,5 @@ class Feedback(db.Model):
     rating: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     source: Mapped[str] = mapped_column(String(10))  # "sms" | "page"
-    created_at = mapped_column(UTCDateTime, default=utcnow)
-    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at = mapped_column(UTCDateTime, default=clock_now)
+    updated_at = mapped_column(UTCDateTime, default=clock_now, onupdate=clock_now)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import now as clock_now
 from app.extensions import db
-from app.models.base import UTCDateTime, new_id, utcnow
+from app.models.base import UTCDateTime, new_id
 
 # Provider statuses in the order a text moves through them; never move backwards.
 STATUS_RANK = {
@@ -54,8 +55,8 @@ class Message(db.Model):
     error_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error_message: Mapped[str | None] = mapped_column(String(300), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at = mapped_column(UTCDateTime, default=utcnow)
+    created_at = mapped_column(UTCDateTime, default=clock_now)
     send_after = mapped_column(UTCDateTime, nullable=True)
     expires_at = mapped_column(UTCDateTime, nullable=True)
     sent_at = mapped_column(UTCDateTime, nullable=True)
-    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at = mapped_column(UTCDateTime, default=clock_now, onupdate=clock_now)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import now as clock_now
 from app.extensions import db
-from app.models.base import UTCDateTime, new_id, utcnow
+from app.models.base import UTCDateTime, new_id
 
 
 class RebookingCommand(db.Model):
@@ -25,9 +26,9 @@ class RebookingCommand(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    next_attempt_at = mapped_column(UTCDateTime, default=utcnow)
-    created_at = mapped_column(UTCDateTime, default=utcnow)
-    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    next_attempt_at = mapped_column(UTCDateTime, default=clock_now)
+    created_at = mapped_column(UTCDateTime, default=clock_now)
+    updated_at = mapped_column(UTCDateTime, default=clock_now, onupdate=clock_now)
 
 
 class ShopWebhook(db.Model):
@@ -43,5 +44,5 @@ class ShopWebhook(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | delivered | dead
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    next_attempt_at = mapped_column(UTCDateTime, default=utcnow)
-    created_at = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at = mapped_column(UTCDateTime, default=clock_now)
+    created_at = mapped_column(UTCDateTime, default=clock_now)

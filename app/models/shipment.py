@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.clock import now as clock_now
 from app.extensions import db
-from app.models.base import UTCDateTime, new_id, new_token, utcnow
+from app.models.base import UTCDateTime, new_id, new_token
 from app.notify.statuses import LIVE
 
 
@@ -50,8 +51,8 @@ class Shipment(db.Model):
     attempt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # An accepted rebooking: {"action": "neighbour", "note": "nr 12"} etc.
     instruction: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    created_at = mapped_column(UTCDateTime, default=utcnow)
-    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at = mapped_column(UTCDateTime, default=clock_now)
+    updated_at = mapped_column(UTCDateTime, default=clock_now, onupdate=clock_now)
     cancelled_at = mapped_column(UTCDateTime, nullable=True)
 
     shop = relationship("Shop", lazy="joined")

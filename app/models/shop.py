@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import now as clock_now
 from app.extensions import db
-from app.models.base import UTCDateTime, new_id, utcnow
+from app.models.base import UTCDateTime, new_id
 
 DEFAULT_STATUS_TEXTS = ["out_for_delivery", "delivered", "failed_attempt", "exception"]
 
@@ -32,7 +33,7 @@ class Shop(db.Model):
     webhook_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     webhook_secret: Mapped[str | None] = mapped_column(String(100), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at = mapped_column(UTCDateTime, default=utcnow)
+    created_at = mapped_column(UTCDateTime, default=clock_now)
 
     @property
     def two_way(self) -> bool:
@@ -51,4 +52,4 @@ class ShopTemplate(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(5))
     body: Mapped[str] = mapped_column(Text)
-    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at = mapped_column(UTCDateTime, default=clock_now, onupdate=clock_now)

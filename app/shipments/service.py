@@ -11,10 +11,10 @@ from marshmallow import ValidationError
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from app.clock import now as clock_now
 from app.errors import ApiError, not_found
 from app.extensions import db
 from app.models import Carrier, Shipment, Shop
-from app.models.base import utcnow
 from app.notify.statuses import TERMINAL
 from app.phones import PhoneError, to_e164
 
@@ -148,6 +148,6 @@ def cancel_shipment(shop: Shop, shipment_id: str, now: datetime | None = None) -
         return shipment
     if shipment.status in TERMINAL:
         raise ApiError(409, "shipment_closed", f"The shipment is already {shipment.status}.")
-    shipment.status, shipment.cancelled_at = "cancelled", now or utcnow()
+    shipment.status, shipment.cancelled_at = "cancelled", now or clock_now()
     db.session.commit()
     return shipment

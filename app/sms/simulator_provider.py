@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from app.sms.keywords import CONFIRMATIONS, OPT_IN, OPT_OUT, opt_out_type
 from app.sms.provider import (
     ACCEPTED,
     FAILED,
@@ -25,10 +26,6 @@ THREAD_CAP = 200  # texts kept per number
 RECENT_CAP = 1_000  # texts kept in the global recent list
 REFERENCE_TTL_SECONDS = 7 * 24 * 3600  # long enough for any reconcile, short enough to purge
 DEFAULT_SENDER = "Bijna"
-# Twilio blocks sends after these single-word replies (21610) until an opt-in word.
-OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
-                           "REVOKE", "OPTOUT"})
-OPT_IN_WORDS = frozenset({"START", "YES", "UNSTOP"})
 
 
 def _thread_key(number: str) -> str:
@@ -45,7 +42,9 @@ def _reference_key(reference: str) -> str:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(UTC)
+    from app.clock import now  # the simulated phone network shares the app's clock
+
+    return now()
 
 
 class SimulatorProvider:
@@ -98,18 +97,24 @@ class SimulatorProvider:
         return SendResult(ACCEPTED, provider_sid=text["sid"], status=text["status"])
 
 
-def record_inbound(
-    redis: Redis, number: str, body: str, to: str = DEFAULT_SENDER, now: datetime | None = None
-) -> dict[str, Any]:
-    """Show a reply from `number` in its thread; return it (its sid can be the MessageSid)."""
-    text = _text(number, to, body, now or _utcnow(), status="received", direction="inbound")
+def record_inbound(redis: Redis, number: str, body: str, *, to: str = DEFAULT_SENDER,
+                   now: datetime) -> dict[str, Any]:
+    """Show a reply from `number` in its thread, handling Twilio's keywords as Twilio does.
+
+    Return the stored reply: its sid is the MessageSid, its "opt_out_type" the OptOutType to post.
+    A keyword blocks (STOP) or unblocks (START) sends to the number and is answered at once
+    with Twilio's own confirmation, which appears in the thread right after the reply.
+    """
+    keyword = opt_out_type(body)
+    text = _text(number, to, body, now, status="received", direction="inbound", opt_out_type=keyword)
     _store(redis, number, text)
-    # Mirror Twilio's own opt-out handling, which blocks sends after a bare STOP.
-    word = body.strip().upper()
-    if word in OPT_OUT_WORDS:
+    if keyword == OPT_OUT:
         redis.sadd(_OPTED_OUT_KEY, number)
-    elif word in OPT_IN_WORDS:
+    elif keyword == OPT_IN:
         redis.srem(_OPTED_OUT_KEY, number)
+    if keyword is not None:  # from the number replied to, like any TwiML answer; never blocked
+        _store(redis, number, _text(to, number, CONFIRMATIONS[keyword], now, status="delivered",
+                                    direction="outbound", origin="provider"))
     return text
 
 
@@ -131,9 +136,13 @@ def recent_texts(redis: Redis, limit: int = 100) -> list[dict[str, Any]]:
     return [json.loads(raw) for raw in redis.lrange(_RECENT_KEY, 0, limit - 1)]
 
 
-def _text(sender: str, to: str, body: str, created_at: datetime, *, status: str,
-          direction: str, reference: str | None = None) -> dict[str, Any]:
-    """Build one stored text in the shape the phone page reads."""
+def _text(sender: str, to: str, body: str, created_at: datetime, *, status: str, direction: str,
+          reference: str | None = None, opt_out_type: str | None = None,
+          origin: str = "bijna") -> dict[str, Any]:
+    """Build one stored text in the shape the phone page reads.
+
+    `origin` says who wrote an outbound text: "bijna", or "provider" for Twilio's own answers.
+    """
     return {
         "sid": "SM" + secrets.token_hex(16),
         "to": to,
@@ -143,6 +152,8 @@ def _text(sender: str, to: str, body: str, created_at: datetime, *, status: str,
         "status": status,
         "direction": direction,
         "reference": reference,
+        "opt_out_type": opt_out_type,
+        "origin": origin,
     }
 
 

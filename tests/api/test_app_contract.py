@@ -54,7 +54,7 @@ def test_a_bad_setting_stops_the_entry_points_with_one_line(tmp_path):
     import sys
 
     env = {**os.environ, "ENV": "production", "DATABASE_URL": "", "REDIS_URL": ""}
-    for command in (["-c", "import wsgi"], ["-m", "workers.clock"]):
+    for command in (["-c", "import wsgi"], ["-m", "workers.periodic"]):
         done = subprocess.run([sys.executable, *command], env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 1
         assert done.stderr.strip() == ("bijna: configuration error: DATABASE_URL is missing: production does not "

@@ -1,4 +1,4 @@
-"""The clock: runs the sweeper every few seconds (one per deployment is enough; more is harmless)."""
+"""The periodic process: runs the sweeps every few seconds (one per deployment is enough; more is harmless)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import time
 
 from app import create_app
 from app.config import exit_on_config_error
-from app.models.base import utcnow
+from app.clock import now
 from workers.sweeper import sweep
 
-log = logging.getLogger("bijna.clock")
+log = logging.getLogger("bijna.periodic")
 
 
 def main() -> None:
@@ -22,7 +22,7 @@ def main() -> None:
     app = exit_on_config_error(create_app)
     while True:
         with app.app_context():
-            done = sweep(utcnow())
+            done = sweep(now())
         if any(done.values()):
             log.info("sweep: %s", done)
         time.sleep(args.every)
