@@ -11,6 +11,7 @@ import pytest
 from redis import Redis
 
 from app.sms import simulator_provider
+from app.sms.keywords import CONFIRMATIONS
 from app.sms.provider import ACCEPTED, FAILED, OutboundSms
 from app.sms.simulator_provider import (
     SimulatorProvider,
@@ -22,6 +23,7 @@ from app.sms.simulator_provider import (
 # The same database tests/conftest.py uses, so parallel runs can move both together.
 REDIS_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('BIJNA_TEST_REDIS_DB', '15'))}"
 RECIPIENT = "+31612345678"
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the simulator takes its clock: any date will do
 
 
 @pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
@@ -35,7 +37,7 @@ def redis(request) -> Iterator[Redis]:
 
 @pytest.fixture
 def provider(redis: Redis) -> SimulatorProvider:
-    return SimulatorProvider(redis)
+    return SimulatorProvider(redis, clock=lambda: NOW)
 
 
 def text(body: str = "Je pakket is er over 15 minuten!", to: str = RECIPIENT,
@@ -55,7 +57,7 @@ def test_sent_text_lands_in_the_recipients_thread(provider, redis):
         RECIPIENT, "MyShop", "Je pakket is er over 15 minuten!"
     )
     assert stored["status"] == result.status == "delivered"
-    assert datetime.fromisoformat(stored["created_at"]).tzinfo is not None
+    assert datetime.fromisoformat(stored["created_at"]) == NOW
     assert recent_texts(redis)[0]["sid"] == result.provider_sid
 
 
@@ -66,7 +68,7 @@ def test_text_without_shop_sender_comes_from_the_default_sender(provider, redis)
 
 
 def test_lookup_finds_the_text_by_our_reference(provider):
-    started = datetime.now(UTC)
+    started = NOW
     sid = provider.send(text(reference="msg-42")).provider_sid
 
     found = provider.lookup("msg-42", RECIPIENT, started)
@@ -79,7 +81,7 @@ def test_lookup_finds_the_text_by_our_reference(provider):
 
 def test_replies_show_in_the_same_thread_in_order(provider, redis):
     provider.send(text())
-    reply = record_inbound(redis, RECIPIENT, "1")
+    reply = record_inbound(redis, RECIPIENT, "1", now=NOW)
 
     thread = simulated_threads(redis)[RECIPIENT]
 
@@ -88,21 +90,62 @@ def test_replies_show_in_the_same_thread_in_order(provider, redis):
         ("inbound", "1"),
     ]
     assert thread[1]["sid"] == reply["sid"] and thread[1]["from"] == RECIPIENT
+    assert reply["opt_out_type"] is None  # no keyword: Twilio posts no OptOutType and answers nothing
 
 
 def test_stop_blocks_further_texts_like_twilio_until_start(provider, redis):
-    record_inbound(redis, RECIPIENT, " stop ")
+    record_inbound(redis, RECIPIENT, " stop ", now=NOW)
 
     blocked = provider.send(text())
-    record_inbound(redis, RECIPIENT, "START")
+    record_inbound(redis, RECIPIENT, "START", now=NOW)
     allowed = provider.send(text())
 
     assert (blocked.outcome, blocked.error_code, blocked.opted_out) == (FAILED, 21610, True)
     assert allowed.outcome == ACCEPTED
 
 
-def test_stop_inside_a_sentence_is_not_an_opt_out(provider, redis):
-    record_inbound(redis, RECIPIENT, "please stop by the neighbours")
+def test_stop_is_confirmed_by_the_provider_itself_in_the_thread(provider, redis):
+    provider.send(text(sender="+3197010203040"))
+    reply = record_inbound(redis, RECIPIENT, "Stop", to="+3197010203040", now=NOW)
+
+    thread = simulated_threads(redis)[RECIPIENT]
+
+    assert reply["opt_out_type"] == "STOP"
+    assert [(t["direction"], t["from"], t["body"], t["origin"]) for t in thread[1:]] == [
+        ("inbound", RECIPIENT, "Stop", "bijna"),
+        ("outbound", "+3197010203040", CONFIRMATIONS["STOP"], "provider"),
+    ]
+    assert thread[2]["status"] == "delivered"
+    assert provider.send(text()).error_code == 21610  # its own confirmation went, ours may not
+
+
+@pytest.mark.parametrize("body, opt_out_type", [
+    ("STOP", "STOP"), ("stopall", "STOP"), ("Unsubscribe", "STOP"), ("CANCEL", "STOP"), ("end", "STOP"),
+    ("QUIT", "STOP"), ("revoke", "STOP"), ("OPTOUT", "STOP"),
+    ("START", "START"), ("yes", "START"), ("UNSTOP", "START"),
+    ("HELP", "HELP"), (" info ", "HELP"),
+])
+def test_twilio_keywords_get_their_opt_out_type_and_an_answer(redis, body, opt_out_type):
+    reply = record_inbound(redis, RECIPIENT, body, now=NOW)
+
+    answer = simulated_threads(redis)[RECIPIENT][-1]
+    assert reply["opt_out_type"] == opt_out_type
+    assert (answer["direction"], answer["body"]) == ("outbound", CONFIRMATIONS[opt_out_type])
+
+
+@pytest.mark.parametrize("body", ["please stop by the neighbours", "stoppen", "geen sms meer",
+                                  "stop stop", "help me", "ja"])
+def test_only_a_bare_twilio_keyword_counts(provider, redis, body):
+    reply = record_inbound(redis, RECIPIENT, body, now=NOW)
+
+    assert reply["opt_out_type"] is None
+    assert [t["direction"] for t in simulated_threads(redis)[RECIPIENT]] == ["inbound"]
+    assert provider.send(text()).outcome == ACCEPTED
+
+
+def test_help_and_start_do_not_block(provider, redis):
+    for body in ("HELP", "START"):
+        record_inbound(redis, RECIPIENT, body, now=NOW)
 
     assert provider.send(text()).outcome == ACCEPTED
 
