@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from app.notify.windows import is_late, minutes_away, narrow_window
 from app.tracking.copy import LANGUAGES, words
 from app.tracking.facts import ENDED, ON_ITS_WAY, PageFacts, RebookingFacts
-from app.tracking.story import Step, story_steps
-from app.tracking.wording import format_moment, format_window
+from app.tracking.story import DeliveryDay, Step, story_steps
+from app.tracking.wording import date_label, days_ahead, format_moment, format_window
 
 __all__ = ["PageFacts", "RebookingFacts", "TrackingPage", "build_page", "format_moment", "format_window",
            "page_expired"]
@@ -80,11 +80,14 @@ def build_page(facts: PageFacts, now: datetime) -> TrackingPage:
     t = words(facts.language)
     language = facts.language if facts.language in LANGUAGES else "en"
     shop = facts.shop_name
-    window_text, minutes_text, delay_text = _live_window(facts, now, t)
+    window, late = _window(facts)
+    day = _delivery_day(facts, window, now)
+    window_text, minutes_text, delay_text = _live_texts(facts, window, late, now, t)
     page = TrackingPage(
         language=language, title=t["title"].format(shop=shop), greeting=_greeting(facts, t),
-        headline=_headline(facts, now, delay_text, t), status=facts.status,
-        steps=story_steps(facts, now, t), window_text=window_text, minutes_text=minutes_text, delay_text=delay_text,
+        headline=_headline(facts, now, day, delay_text, t), status=facts.status,
+        steps=story_steps(facts, now, day, t), window_text=window_text, minutes_text=minutes_text,
+        delay_text=delay_text,
         note=_note(facts, t), feedback_open=facts.status == "delivered", rating=facts.rating, comment=facts.comment,
         links=_links(facts.extras, t), faq=_faq(facts.extras), live=facts.status in DELIVERY_DAY)
     page.rebooking_state, page.rebooking_text = _rebooking(facts, now, t)
@@ -106,15 +109,14 @@ def _choices_still_open(facts: PageFacts, page: TrackingPage) -> bool:
     return True
 
 
-def _live_window(facts: PageFacts, now: datetime, t: dict) -> tuple[str | None, str | None, str | None]:
-    """Return (window, minutes away, delay apology) texts.
+def _window(facts: PageFacts) -> tuple[tuple[datetime, datetime] | None, bool]:
+    """Return the window the page tells and whether the driver ran past the one told before.
 
     The window is the one the texts told (else one around the driver's ETA, else the shop's
-    promise); when the driver runs past it, a new window around the ETA replaces it, with an apology.
+    promise); when the driver runs past it, a new window around the ETA replaces it.
     """
-    tz, language = facts.timezone, facts.language
     if facts.status not in ON_ITS_WAY:
-        return None, None, None
+        return None, False
     window = None
     if facts.announced_start and facts.announced_end:
         window = (facts.announced_start, facts.announced_end)
@@ -125,6 +127,28 @@ def _live_window(facts: PageFacts, now: datetime, t: dict) -> tuple[str | None, 
     late = bool(facts.eta and window and is_late(facts.eta, window[1]))
     if late:
         window = narrow_window(facts.eta)
+    return window, late
+
+
+def _delivery_day(facts: PageFacts, window: tuple[datetime, datetime] | None, now: datetime) -> DeliveryDay | None:
+    """Say once which day the parcel comes, from the window the page tells, in the shop's zone.
+
+    Headline, window and story all read this, so an ETA slipping past midnight or a new slot
+    on another day cannot leave one of them saying "today". A window that began in the past
+    still means today: the parcel is not delivered yesterday.
+    """
+    if window is None:
+        return DeliveryDay(0) if facts.status in DELIVERY_DAY else None
+    days = max(0, days_ahead(window[0], now, facts.timezone))
+    return DeliveryDay(days, date_label(window[0], facts.timezone, facts.language) if days > 1 else "")
+
+
+def _live_texts(facts: PageFacts, window: tuple[datetime, datetime] | None, late: bool, now: datetime,
+                t: dict) -> tuple[str | None, str | None, str | None]:
+    """Return (window, minutes away, delay apology) texts; a broken window is apologised for."""
+    tz, language = facts.timezone, facts.language
+    if facts.status not in ON_ITS_WAY:
+        return None, None, None
     delay = None
     if window and (late or facts.delay_announced or facts.status == "delayed"):
         delay = t["delay_with_eta"].format(window=format_window(*window, now, tz, language, inline=True))
@@ -148,17 +172,19 @@ def _greeting(facts: PageFacts, t: dict) -> str:
     return t[f"greeting_{tone}"].format(name=facts.first_name)
 
 
-def _headline(facts: PageFacts, now: datetime, delay_text: str | None, t: dict) -> str:
+def _headline(facts: PageFacts, now: datetime, day: DeliveryDay | None, delay_text: str | None, t: dict) -> str:
     status = facts.status
     if delay_text:
         key = "delayed"
     elif status == "out_for_delivery" and facts.eta and minutes_away(facts.eta, now) <= ALMOST_THERE:
         key = "almost_there"
+    elif status == "out_for_delivery" and day is not None:
+        key = f"out_for_delivery{day.suffix}"
     elif status in ("sorted", "in_transit", "delayed"):
         key = "on_its_way"
     else:
         key = status if f"headline_{status}" in t else "on_its_way"
-    return t[f"headline_{key}"].format(shop=facts.shop_name)
+    return t[f"headline_{key}"].format(shop=facts.shop_name, day=day.label if day else "")
 
 
 def _note(facts: PageFacts, t: dict) -> str | None:

@@ -2,7 +2,8 @@
 
 A parcel sorted twice and "linehauled" once is simply "on its way". Each step shows when it
 was first reached; the furthest step reached is the current one, so a late or repeated scan
-never turns the story back.
+never turns the story back. The out-for-delivery step names the delivery day the page works
+out once (`DeliveryDay`), so it never says "today" under a headline or window for tomorrow.
 """
 
 from __future__ import annotations
@@ -18,6 +19,19 @@ STEP_OF = {"registered": 0, "sorted": 1, "in_transit": 1, "delayed": 1, "excepti
            "out_for_delivery": 2, "failed_attempt": 2, "delivered": 3}
 
 
+@dataclass(frozen=True)
+class DeliveryDay:
+    """The day the parcel comes, in the shop's zone: 0 today, 1 tomorrow, more a later date (`label`)."""
+
+    days: int
+    label: str = ""  # "Tue 24 Nov" when days > 1
+
+    @property
+    def suffix(self) -> str:
+        """Pick the words' variant: "" for today, "_tomorrow", "_later"."""
+        return "" if self.days <= 0 else "_tomorrow" if self.days == 1 else "_later"
+
+
 @dataclass
 class Step:
     key: str
@@ -27,7 +41,7 @@ class Step:
     when: str | None = None
 
 
-def story_steps(facts: PageFacts, now: datetime, t: dict) -> list[Step]:
+def story_steps(facts: PageFacts, now: datetime, day: DeliveryDay | None, t: dict) -> list[Step]:
     """Map the carrier's history onto the four steps; the furthest step reached is the current one."""
     first_seen: dict[int, datetime] = {}
     for status, occurred_at in facts.history:
@@ -46,7 +60,7 @@ def story_steps(facts: PageFacts, now: datetime, t: dict) -> list[Step]:
         "packed": (t["step_packed"].format(shop=facts.shop_name), t["step_packed_text"]),
         "on_its_way": (t["step_on_its_way"], t["step_on_its_way_text"].format(**city) if city
                        else t["step_on_its_way_text_nocity"]),
-        "out_for_delivery": (t["step_out_for_delivery"], t["step_out_for_delivery_text"]),
+        "out_for_delivery": _delivery_step(day, t),
         "delivered": (t["step_delivered"], t["step_delivered_text"]),
     }
     steps = []
@@ -55,6 +69,8 @@ def story_steps(facts: PageFacts, now: datetime, t: dict) -> list[Step]:
             else "upcoming"
         when = format_moment(first_seen[index], now, facts.timezone, facts.language) \
             if index in first_seen and state != "upcoming" else None
+        if key == "out_for_delivery" and day is not None and day.days > 0:
+            when = None  # "Delivery tomorrow · today 08:10" would read as two days at once
         steps.append(Step(key, *texts[key], state=state, when=when))
     if facts.status in ("returned", "cancelled"):
         steps = [step for step in steps if step.state != "upcoming"]
@@ -64,3 +80,10 @@ def story_steps(facts: PageFacts, now: datetime, t: dict) -> list[Step]:
         steps.append(Step(facts.status, t[f"step_{facts.status}"].format(shop=facts.shop_name),
                           t[f"step_{facts.status}_text"].format(shop=facts.shop_name), "stopped", ended or None))
     return steps
+
+
+def _delivery_step(day: DeliveryDay | None, t: dict) -> tuple[str, str]:
+    """Title and text of the delivery step, on the day the page says the parcel comes."""
+    suffix, label = (day.suffix, day.label) if day else ("", "")
+    return (t[f"step_out_for_delivery{suffix}"].format(day=label),
+            t[f"step_out_for_delivery_text{suffix}"].format(day=label))

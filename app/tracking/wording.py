@@ -8,17 +8,26 @@ from app.notify.windows import format_day, format_time, to_local
 from app.tracking.copy import MONTHS, words
 
 
+def days_ahead(moment: datetime, now: datetime, tz: str) -> int:
+    """Count calendar days from today to the moment in the shop's zone (0 today, 1 tomorrow, -1 yesterday).
+
+    Local dates, not 24-hour steps: a day with a clock change has 23 or 25 hours, and the
+    UTC date flips an hour or two before the shop's does.
+    """
+    return (to_local(moment, tz).date() - to_local(now, tz).date()).days
+
+
 def format_moment(moment: datetime, now: datetime, tz: str, language: str) -> str:
     """Say when something happened the way people do: "today 09:12", "yesterday 17:40", "Mon 23 Nov"."""
-    t, local, today = words(language), to_local(moment, tz), to_local(now, tz).date()
-    days = (local.date() - today).days
+    t, local = words(language), to_local(moment, tz)
+    days = days_ahead(moment, now, tz)
     if days in (0, -1, 1):
         label = t["today"] if days == 0 else t["yesterday"] if days == -1 else t["tomorrow"]
         return f"{label} {local:%H:%M}"
-    return _date_label(moment, tz, language)
+    return date_label(moment, tz, language)
 
 
-def _date_label(moment: datetime, tz: str, language: str) -> str:
+def date_label(moment: datetime, tz: str, language: str) -> str:
     """Return "Tue 24 Nov" / "di 24 nov"."""
     local = to_local(moment, tz)
     return f"{format_day(moment, tz, language)} {local.day} {MONTHS.get(language, MONTHS['en'])[local.month - 1]}"
@@ -31,9 +40,9 @@ def format_window(start: datetime, end: datetime, now: datetime, tz: str, langua
     `inline` gives the form used mid-sentence ("today between ..."); weekdays keep their capital.
     """
     t = words(language)
-    days = (to_local(start, tz).date() - to_local(now, tz).date()).days
+    days = days_ahead(start, now, tz)
     times = {"start": format_time(start, tz), "end": format_time(end, tz)}
     if days in (0, 1):
         text = t["window_today" if days == 0 else "window_tomorrow"].format(**times)
         return text[:1].lower() + text[1:] if inline else text
-    return t["window_day"].format(day=_date_label(start, tz, language), **times)
+    return t["window_day"].format(day=date_label(start, tz, language), **times)

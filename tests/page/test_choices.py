@@ -53,6 +53,21 @@ def test_the_page_offers_the_three_choices_while_on_its_way(client, parcel):
         assert label in html
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_opening_the_neighbour_choice_shows_one_neighbour_button_and_a_submit_that_says_what_it_does(
+        client, db, clock, make_shipment, carrier_event, language):
+    clock.now = datetime.now(UTC)
+    parcel = make_shipment(recipient={"phone": "06 12345678", "name": "Anna", "language": language})
+    carrier_event("HUB_SCAN", clock.now - timedelta(hours=1))
+    html = client.get(f"/t/{token_of(parcel)}").get_data(as_text=True)
+    choice = html.split('<details class="choice">', 1)[1].split("</details>", 1)[0]
+    summary = re.search(r"<summary[^>]*>(.*?)</summary>", choice).group(1)
+    submit = re.search(r'<button type="submit"[^>]*>(.*?)</button>', choice).group(1)
+    assert summary == {"en": "Leave it with the neighbours", "nl": "Bij de buren afgeven"}[language]
+    assert submit == {"en": "Send to the driver", "nl": "Doorgeven aan de bezorger"}[language]
+    assert html.count(f">{summary}<") == 1
+
+
 def test_neighbours_with_a_note_becomes_the_same_command_an_sms_reply_makes(client, db, parcel):
     token = token_of(parcel)
     response = client.post(f"/t/{token}/neighbour", data={"note": "  nr 12, yellow door  "})
