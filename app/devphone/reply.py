@@ -51,11 +51,12 @@ def bijna_number(redis, number: str) -> str:
     return DEFAULT_SENDER
 
 
-def inbound_form(number: str, to: str, body: str, sid: str) -> dict[str, str]:
-    """Return the form fields Twilio posts for an inbound SMS."""
-    return {"MessageSid": sid, "SmsSid": sid, "SmsMessageSid": sid, "AccountSid": SIMULATED_ACCOUNT_SID,
+def inbound_form(number: str, to: str, body: str, sid: str, opt_out_type: str | None = None) -> dict[str, str]:
+    """Return the form fields Twilio posts for an inbound SMS (OptOutType as with Advanced Opt-Out)."""
+    form = {"MessageSid": sid, "SmsSid": sid, "SmsMessageSid": sid, "AccountSid": SIMULATED_ACCOUNT_SID,
             "From": number, "To": to, "Body": body, "NumMedia": "0", "NumSegments": "1",
             "SmsStatus": "received", "ApiVersion": "2010-04-01"}
+    return {**form, "OptOutType": opt_out_type} if opt_out_type else form
 
 
 def reply_as_recipient(app: Flask, redis, number: str, body: str, now: datetime,
@@ -63,7 +64,7 @@ def reply_as_recipient(app: Flask, redis, number: str, body: str, now: datetime,
     """Show the reply in the thread, then deliver it to the inbound webhook at `path` as Twilio would."""
     to = bijna_number(redis, number)
     text = record_inbound(redis, number, body, to=to, now=now)
-    form = inbound_form(number, to, body, text["sid"])
+    form = inbound_form(number, to, body, text["sid"], text["opt_out_type"])
     public_base = app.config["PUBLIC_BASE_URL"].rstrip("/")
     url = public_base + path
     signature = sign_twilio_request(app.config["SIMULATOR_AUTH_TOKEN"], url, form)
@@ -78,7 +79,7 @@ def reply_as_recipient(app: Flask, redis, number: str, body: str, now: datetime,
         getattr(app_iter, "close", lambda: None)()
     answered = twiml_messages(answer) if headers.get("Content-Type", "").startswith(("text/xml",
                                                                                        "application/xml")) else []
-    provider = SimulatorProvider(redis, default_sender=to)
+    provider = SimulatorProvider(redis, default_sender=to, clock=lambda: now)
     for message in answered:  # Twilio sends a TwiML <Message> as a text from the number replied to
         provider.send(OutboundSms(to=number, body=message, sender=to, status_callback=None, validity_seconds=None,
                                   reference=f"twiml-{new_id()}"))

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from app.clock import now
 from app.devphone.reply import enabled, reply_as_recipient
+from app.devphone.times import local_time, thread_zones
 from app.extensions import redis_connection
 from app.sms.simulator_provider import simulated_threads
 from app.tracking.headers import add_page_headers
@@ -35,15 +36,19 @@ def phone():
     """Show the texts Bijna sent, per number, newest conversation first."""
     threads = simulated_threads(redis_connection(), limit=50)
     return render_template("devphone.html", threads=threads, body_parts=body_parts, selected=request.args.get("number"),
-                           outcome=request.args.get("webhook"))
+                           outcome=request.args.get("webhook"), zones=thread_zones(threads), now=now(),
+                           local_time=local_time)
 
 
 @bp.get("/latest.json")
 def latest():
     """Return the newest text's id, so the page reloads only when something arrived."""
     threads = simulated_threads(redis_connection(), limit=50)
-    newest = max((text for thread in threads.values() for text in thread), key=lambda text: text["created_at"],
-                 default=None)
+    newest = None
+    for text in (text for thread in threads.values() for text in thread):
+        # On a tie the later one wins, as in phone.js: Twilio's answer shares its reply's moment.
+        if newest is None or text["created_at"] >= newest["created_at"]:
+            newest = text
     return {"latest": newest["sid"] if newest else None}
 
 

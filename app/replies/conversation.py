@@ -7,7 +7,9 @@ module returns. Nothing here imports Flask, Redis or SQLAlchemy.
 
 Rules, in order:
 - STOP / START work in every context and for every number (Twilio's OptOutType wins over the
-  words); they are never capped. When Twilio already answered the keyword, Bijna stays quiet.
+  words); they are never capped. When Twilio already answered the keyword, Bijna stays quiet,
+  and it never answers a number Twilio blocks (it would refuse the text with 21610). Only
+  Twilio's START lifts Twilio's block, so Bijna's own start words cannot while it holds.
 - HELP answers with what these texts are and how to stop them, also to an opted-out number
   (carrier rules: HELP is always answered).
 - An opted-out number's other replies change nothing.
@@ -73,6 +75,7 @@ class Situation:
     auto_replies: int = 0  # automatic answers in the last AUTO_REPLY_WINDOW
     unknown_number_answered: bool = False  # within the last AUTO_REPLY_WINDOW
     provider_keyword: str | None = None  # Twilio's OptOutType: STOP, START or HELP
+    provider_blocked: bool = False  # Twilio refuses texts to the number (it sent Twilio a STOP)
 
     @property
     def choices(self) -> int | None:
@@ -104,9 +107,12 @@ def context_of(question_kind: str | None) -> str:
 def decide(situation: Situation, reply: Reply) -> Plan:
     """Return what to do about a reply in this situation."""
     intent = PROVIDER_KEYWORDS.get(situation.provider_keyword or "", reply.intent)
-    answered = situation.provider_keyword is not None  # Twilio already texted back
+    # Twilio already texted back, or would refuse our text: either way Bijna sends none.
+    answered = situation.provider_keyword is not None or situation.provider_blocked
     if intent == "stop":
         return Plan("opt_out", reply=None if answered else "stopped")
+    if intent == "start" and situation.provider_blocked and situation.provider_keyword != "START":
+        return Plan("ignore", reason="blocked_at_provider")  # "aanmelden": Twilio still blocks, keep its word
     if intent == "start":
         return Plan("opt_in", reply=None if answered else "started")
     if intent == "help":  # before the opt-out: carriers require HELP to be answered, always

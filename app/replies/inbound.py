@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 
 from app.carriers.adapter import CarrierRefused
 from app.extensions import db
@@ -44,6 +45,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6  # about 15 minutes of backoff, then the reply is answered without the carrier
 STALE = timedelta(seconds=15)  # a received reply this old was probably never enqueued
 KEYWORD_KINDS = {f"reply_{intent}": keyword for keyword, intent in PROVIDER_KEYWORDS.items()}
+# Opt-outs Twilio itself holds (the number texted it STOP, or a send was refused with 21610):
+# Twilio refuses any text to the number, so Bijna plans none, and only Twilio's START lifts them.
+BLOCKED_AT_PROVIDER = ("provider", "provider_error")
 
 
 def receive_inbound(form: Mapping[str, str], now: datetime) -> str | None:
@@ -70,6 +74,9 @@ def store_inbound(form: Mapping[str, str], now: datetime) -> str | None:
     landed = db.session.execute(select(Message.id).where(Message.id == row["id"])).scalar()
     if landed and keyword == "STOP":  # Twilio blocks the number already: never disagree with it
         opt_out(phone, "provider", now)
+        # An earlier "stoppen" (ours alone) becomes Twilio's too: the send path must know it is blocked.
+        db.session.execute(update(OptOut).where(OptOut.phone == phone, OptOut.source.notin_(BLOCKED_AT_PROVIDER))
+                           .values(source="provider"))
     elif landed and keyword == "START":
         db.session.execute(delete(OptOut).where(OptOut.phone == phone))
     db.session.commit()
@@ -87,7 +94,7 @@ def process_inbound(message_id: str, now: datetime, *, carrier_reachable: bool =
     conversation = lock_conversation(phone, now)
     scene = read_scene(phone, message.to_number, KEYWORD_KINDS.get(message.kind), conversation, now)
     reply = parse_reply(message.body, scene.situation.question, scene.situation.choices)
-    plan = decide(scene.situation, reply)
+    plan = decide(replace(scene.situation, provider_blocked=_blocked_at_provider(phone)), reply)
     texts, commands = _carry_out(plan, scene, message, now, carrier_reachable)
     target = scene.shipments.get(plan.shipment_id or "")
     intent = PROVIDER_KEYWORDS.get(KEYWORD_KINDS.get(message.kind, ""), reply.intent)
@@ -100,6 +107,11 @@ def process_inbound(message_id: str, now: datetime, *, carrier_reachable: bool =
     log.info("reply from %s read as %s in context %s: %s %s", mask(phone), intent, scene.situation.question,
              plan.action, plan.reason)
     return plan
+
+
+def _blocked_at_provider(phone: str) -> bool:
+    source = db.session.execute(select(OptOut.source).where(OptOut.phone == phone)).scalar()
+    return source in BLOCKED_AT_PROVIDER
 
 
 def postpone(message_id: str, now: datetime, error: Exception) -> bool:

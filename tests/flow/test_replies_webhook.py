@@ -125,3 +125,43 @@ def test_twilio_opt_out_type_help_is_not_answered_twice(app, client, db, make_sh
     run_jobs()
     assert kinds_to(db) == []
     assert _inbound(db)[0].kind == "reply_help"
+
+
+def test_twilio_stop_after_our_own_opt_out_marks_the_number_blocked_at_twilio(app, client, db, make_shipment,
+                                                                           run_jobs):
+    make_shipment()
+    reply(client, app, "stoppen")  # Dutch: Twilio lets it through, Bijna opts out and confirms itself
+    run_jobs()
+    assert db.session.get(OptOut, PHONE).source == "reply" and kinds_to(db) == ["stopped"]
+
+    reply(client, app, "STOP", OptOutType="STOP")
+    db.session.expire_all()
+    assert db.session.get(OptOut, PHONE).source == "provider"  # the send path now knows Twilio refuses
+    run_jobs()
+    assert kinds_to(db) == ["stopped"]
+
+
+@pytest.mark.parametrize("source", ["provider", "provider_error"])
+def test_a_number_twilio_blocks_gets_nothing_queued_and_only_twilios_start_unblocks_it(
+        app, client, db, make_shipment, run_jobs, source, clock, t0):
+    make_shipment()
+    db.session.add(OptOut(phone=PHONE, source=source, created_at=t0))  # it texted Twilio STOP, or got 21610
+    db.session.commit()
+    for body in ("wat is dit?", "stoppen", "aanmelden"):  # help, stop and start in words Twilio ignores
+        clock.now += timedelta(minutes=1)
+        reply(client, app, body)
+        run_jobs()
+    assert kinds_to(db) == []  # Twilio would refuse each of them with 21610
+    assert db.session.get(OptOut, PHONE).source == source  # "aanmelden" cannot lift Twilio's block
+    assert [m.kind for m in _inbound(db)] == ["reply_help", "reply_stop", "reply_start"]
+
+    clock.now += timedelta(minutes=1)
+    reply(client, app, "Start", OptOutType="START")
+    assert db.session.get(OptOut, PHONE) is None
+    run_jobs()
+    assert kinds_to(db) == []  # Twilio confirmed it
+
+    clock.now += timedelta(minutes=1)
+    reply(client, app, "wat is dit?")
+    run_jobs()
+    assert kinds_to(db) == ["help"]  # answered by Bijna again now that Twilio lets texts through

@@ -15,21 +15,25 @@ from sqlalchemy import select
 from app import create_app
 from app.devphone.reply import reply_as_recipient
 from app.extensions import redis_connection
-from app.models import Message
+from app.models import Message, OptOut
+from app.sms.keywords import CONFIRMATIONS
 from app.sms.signature import SIGNATURE_HEADER, is_valid_twilio_request
 from app.sms.simulator_provider import simulated_threads
 from app.webhooks.twilio_signature import twilio_signed
 from bijna_testing import app_config
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a Monday, 13:00 in Amsterdam
 NUMBER = "+31612345678"
+SHOP_NUMBER = "+3197010203040"  # the `shop` fixture's sender: replies go to it
 
 
 @pytest.fixture
 def texted(client, db, clock, make_shipment, carrier_headers, run_jobs):
-    """A parcel out for delivery whose recipient got the window text in the simulator (real time: the
-    worker sends with the real clock)."""
-    clock.now = now = datetime.now(UTC)
+    """A parcel out for delivery whose recipient got the window text in the simulator.
+
+    The clock is pinned to a Monday lunchtime: the worker and the simulator read the app's clock,
+    so the test neither depends on the day it runs nor meets the shop's quiet hours at night."""
+    clock.now = now = NOW
     parcel = make_shipment(recipient={"phone": "06 12345678", "name": "Anna de Vries", "language": "en"})
     body = {"observed_at": now.isoformat(), "stops": [{"tracking_number": "3SBIJ0001", "stop_sequence": 1,
                                                        "eta": (now + timedelta(hours=2)).isoformat()}]}
@@ -49,6 +53,60 @@ def test_phone_shows_the_texts_bijna_sent_as_bubbles(client, texted):
     assert "<script src=" in html and " style=" not in html and "<style" not in html
     latest = client.get("/dev/phone/latest.json").get_json()["latest"]
     assert latest == simulated_threads(redis_connection())[NUMBER][-1]["sid"]
+
+
+def test_times_are_the_shops_local_time_not_utc(client, db, shop, texted, clock):
+    html = client.get("/dev/phone").get_data(as_text=True)
+    assert '<time datetime="2026-11-23T12:00:00+00:00">13:00 CET</time>' in html and "UTC" not in html
+
+    shop.timezone = "America/New_York"  # the thread follows the shop of the number's parcel
+    db.session.commit()
+    clock.now = NOW + timedelta(days=1)  # not today any more: the day is shown too
+    assert ">23 Nov 07:00 EST</time>" in client.get("/dev/phone").get_data(as_text=True)
+
+
+def test_a_number_without_a_parcel_is_shown_in_the_default_shop_zone(client, db, clock):
+    clock.now = datetime(2026, 7, 1, 10, 30, tzinfo=UTC)
+    assert client.post("/dev/phone/reply", data={"number": "+31687654321", "body": "hallo?"}).status_code == 303
+    assert ">12:30 CEST</time>" in client.get("/dev/phone").get_data(as_text=True)
+
+
+def test_stop_on_the_phone_is_confirmed_by_the_provider_and_bijna_stays_quiet(client, db, texted, clock, run_jobs):
+    clock.now = NOW + timedelta(minutes=5)
+    response = client.post("/dev/phone/reply", data={"number": NUMBER, "body": "Stop"})
+    assert parse_qs(urlsplit(response.headers["Location"]).query)["webhook"] == ["200"]
+    run_jobs()
+
+    thread = simulated_threads(redis_connection())[NUMBER]
+    assert [(t["direction"], t["from"], t["body"]) for t in thread[-2:]] == [
+        ("inbound", NUMBER, "Stop"), ("outbound", SHOP_NUMBER, CONFIRMATIONS["STOP"])]
+    inbound = db.session.execute(select(Message).where(Message.direction == "in")).scalar_one()
+    assert (inbound.kind, inbound.status) == ("reply_stop", "processed")
+    assert db.session.get(OptOut, NUMBER).source == "provider"
+    outbound = db.session.execute(select(Message.kind, Message.status).where(Message.direction == "out")).all()
+    assert [tuple(row) for row in outbound] == [("out_for_delivery", "delivered")]  # no "stopped" of ours, no 21610
+    html = client.get("/dev/phone").get_data(as_text=True)
+    assert "automatic answer from the SMS provider" in html and "keyword STOP" in html
+
+    clock.now = NOW + timedelta(minutes=6)
+    client.post("/dev/phone/reply", data={"number": NUMBER, "body": "START"})
+    run_jobs()
+    assert db.session.get(OptOut, NUMBER) is None
+    assert simulated_threads(redis_connection())[NUMBER][-1]["body"] == CONFIRMATIONS["START"]
+    assert db.session.execute(select(Message.kind).where(Message.direction == "out")).scalars().all() == [
+        "out_for_delivery"]
+
+
+def test_stop_in_words_twilio_does_not_know_is_confirmed_by_bijna(client, db, texted, clock, run_jobs):
+    clock.now = NOW + timedelta(minutes=5)
+    client.post("/dev/phone/reply", data={"number": NUMBER, "body": "stoppen, geen sms meer"})
+    run_jobs()
+
+    thread = simulated_threads(redis_connection())[NUMBER]
+    stopped = db.session.execute(select(Message).where(Message.kind == "stopped")).scalar_one()
+    assert stopped.status == "delivered" and db.session.get(OptOut, NUMBER).source == "reply"
+    assert [(t["direction"], t["body"], t["origin"]) for t in thread[-2:]] == [
+        ("inbound", "stoppen, geen sms meer", "bijna"), ("outbound", stopped.body, "bijna")]
 
 
 @pytest.fixture
@@ -101,9 +159,12 @@ def test_replying_on_the_phone_page_goes_through_the_real_inbound_webhook(client
     assert location.path == "/dev/phone" and location.fragment == "n31612345678"
     assert parse_qs(location.query)["webhook"] == ["200"], "the inbound webhook must accept the signed reply"
     thread = simulated_threads(redis_connection())[NUMBER]
-    assert (thread[-1]["direction"], thread[-1]["body"]) == ("inbound", "HELP")
+    assert [(t["direction"], t["body"]) for t in thread[-2:]] == [("inbound", "HELP"),
+                                                                  ("outbound", CONFIRMATIONS["HELP"])]
     inbound = db.session.execute(select(Message).where(Message.direction == "in")).scalar_one()
-    assert inbound.body == "HELP" and inbound.provider_sid == thread[-1]["sid"]
+    assert (inbound.body, inbound.kind) == ("HELP", "reply_help") and inbound.provider_sid == thread[-2]["sid"]
+    latest = client.get("/dev/phone/latest.json").get_json()["latest"]
+    assert latest == thread[-1]["sid"]  # Twilio's answer shares its reply's moment: the later one is newest
 
 
 @pytest.mark.parametrize("data", [{"number": "0612345678", "body": "1"}, {"number": NUMBER, "body": "  "}])
