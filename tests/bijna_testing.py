@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 import psycopg
 
@@ -11,6 +12,25 @@ DB_NAME = os.environ.get("BIJNA_TEST_DB", "bijna_test")
 REDIS_DB = int(os.environ.get("BIJNA_TEST_REDIS_DB", "15"))
 DATABASE_URL = PG_ADMIN.rsplit("/", 1)[0] + f"/{DB_NAME}"
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
+
+# `make test` runs the clock-sensitive tests a second time with their dates moved this many years
+# ahead, so product code that reads the wall clock instead of app.clock fails in one of the runs.
+# 28 years keep weekdays, leap days and daylight-saving dates where they were.
+YEARS_AHEAD = int(os.environ.get("BIJNA_TEST_YEARS_AHEAD", "0"))
+YEAR = 2026 + YEARS_AHEAD
+
+
+def moved(moment: datetime) -> datetime:
+    """Return `moment` in the test run's years (unchanged in the first run)."""
+    return moment.replace(year=moment.year + YEARS_AHEAD)
+
+
+def test_now() -> datetime:
+    """The test's idea of "now": the wall clock, moved like every date of the run."""
+    return moved(datetime.now(UTC))
+
+
+test_now.__test__ = False  # a helper, not a test
 
 
 def recreate_database(name: str) -> None:

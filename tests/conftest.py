@@ -14,7 +14,21 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db as _db
-from bijna_testing import DB_NAME, REDIS_URL, app_config, recreate_database, shipment_body
+from bijna_testing import DB_NAME, REDIS_URL, app_config, recreate_database, shipment_body, test_now
+
+
+# Run a second time by `make test` with BIJNA_TEST_YEARS_AHEAD set (see bijna_testing.YEARS_AHEAD):
+# the tests where a wall-clock read in product code would change what happens.
+CLOCK_SENSITIVE = ("flow/test_route_day.py", "flow/test_sending.py", "flow/test_retention.py",
+                   "flow/test_route_ingestion.py", "flow/test_replies_options.py",
+                   "flow/test_replies_conversation.py", "flow/test_rebooking_resilience.py",
+                   "notify/test_notify_quiet_hours.py", "architecture/test_wall_clock.py")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.as_posix().endswith(CLOCK_SENSITIVE):
+            item.add_marker(pytest.mark.clock_sensitive)
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +36,8 @@ def app():
     """One app for the run, on a database migrated from empty by Alembic."""
     recreate_database(DB_NAME)
     os.environ.setdefault("REDIS_URL", REDIS_URL)
-    application = create_app(app_config())
+    # The app's clock is the tests' clock: the wall clock, moved with the run (see bijna_testing).
+    application = create_app(app_config(CLOCK=test_now))
     with application.app_context():
         upgrade(directory=str(application.config["MIGRATIONS_DIR"]))
         _db.engine.dispose()
@@ -143,6 +158,6 @@ def clock(app):
     class Clock:
         now = None
 
-    app.config["CLOCK"] = lambda: Clock.now
+    app.config["CLOCK"] = lambda: Clock.now or test_now()
     yield Clock
-    app.config.pop("CLOCK", None)
+    app.config["CLOCK"] = test_now

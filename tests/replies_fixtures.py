@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
+from bijna_testing import test_now
 from carrier_sim import create_app as create_sim
 from carrier_sim.client import SimClient
 from devtools.serve import serve_in_thread
@@ -35,5 +34,5 @@ def sim(sim_url, db, shop, carrier):
 @pytest.fixture
 def t0(clock):
     """Pin the app's clock to now (whole seconds); tests move `clock.now` forward from here."""
-    clock.now = datetime.now(UTC).replace(microsecond=0)
+    clock.now = test_now().replace(microsecond=0)
     return clock.now

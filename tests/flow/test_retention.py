@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from app.models import Message, Shipment
 from app.outbox import Text, queue_texts
+from bijna_testing import test_now
 from workers.retention import REMOVED
 from workers.sweeper import sweep
 
@@ -15,16 +16,16 @@ def test_old_bodies_numbers_and_recipients_are_removed(db, shop, make_shipment):
     row = db.session.get(Shipment, shipment["id"])
     row.status = "delivered"
     db.session.commit()
-    old = datetime.now(UTC) - timedelta(days=61)
+    old = test_now() - timedelta(days=61)
     [old_id] = queue_texts([Text(to="+31612345678", kind="delivered", body="Bezorgd!", shop_id=shop.id)], old)
     [new_id] = queue_texts([Text(to="+31612345678", kind="delivered", body="Bezorgd!", shop_id=shop.id)],
-                           datetime.now(UTC))
-    sweep(datetime.now(UTC))
+                           test_now())
+    sweep(test_now())
     old = db.session.get(Message, old_id)
     assert (old.body, old.to_number) == (REMOVED, "+316******78")
     assert db.session.get(Message, new_id).body == "Bezorgd!"
     assert db.session.get(Shipment, shipment["id"]).recipient_name == "Anna de Vries"  # not 90 days yet
-    sweep(datetime.now(UTC) + timedelta(days=91))
+    sweep(test_now() + timedelta(days=91))
     db.session.expire_all()
     purged = db.session.get(Shipment, shipment["id"])
     assert (purged.recipient_name, purged.recipient_city, purged.recipient_phone) == (None, None, "+316******78")
@@ -34,7 +35,7 @@ def test_notes_comments_locations_and_conversations_go_too(db, shop, make_shipme
     from app.models import Conversation, Feedback, RebookingCommand, StatusEvent
 
     shipment = make_shipment()
-    long_ago = datetime.now(UTC) - timedelta(days=91)
+    long_ago = test_now() - timedelta(days=91)
     db.session.add_all([
         Conversation(phone="+31612345678", shipment_id=shipment["id"], question="slot_offer", updated_at=long_ago),
         Feedback(shipment_id=shipment["id"], rating=4, comment="Bezorger was erg aardig", source="page",
@@ -44,7 +45,7 @@ def test_notes_comments_locations_and_conversations_go_too(db, shop, make_shipme
         RebookingCommand(shipment_id=shipment["id"], action="neighbour", params={"note": "nr 12"},
                          created_at=long_ago, updated_at=long_ago)])
     db.session.commit()
-    sweep(datetime.now(UTC))
+    sweep(test_now())
     db.session.expire_all()
     assert db.session.get(Conversation, "+31612345678") is None
     feedback = db.session.get(Feedback, shipment["id"])

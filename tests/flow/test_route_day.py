@@ -13,14 +13,15 @@ from sqlalchemy import select
 from app.models import Message, Shipment
 from app.shipments.service import create_shipment
 from app.sms.simulator_provider import simulated_threads
+from bijna_testing import YEAR
 from workers.sending import send_texts
 
 STOPS = 120
-START = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)  # 08:30 in Amsterdam
-DEPART = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
-JAM_FROM, JAM_TO = datetime(2026, 11, 24, 10, 0, tzinfo=UTC), datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
+START = datetime(YEAR, 11, 24, 7, 30, tzinfo=UTC)  # 08:30 in Amsterdam
+DEPART = datetime(YEAR, 11, 24, 8, 0, tzinfo=UTC)
+JAM_FROM, JAM_TO = datetime(YEAR, 11, 24, 10, 0, tzinfo=UTC), datetime(YEAR, 11, 24, 11, 0, tzinfo=UTC)
 LEAD = timedelta(minutes=15)
-SWAP_AT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # the planner swaps stops 60 and 61
+SWAP_AT = datetime(YEAR, 11, 24, 9, 0, tzinfo=UTC)  # the planner swaps stops 60 and 61
 SWAPPED = {60: 61, 61: 60}
 
 
@@ -74,7 +75,7 @@ def test_route_day(app, client, db, shop, carrier, carrier_headers, clock, redis
         send_texts(list(db.session.execute(select(Message.id).where(Message.status == "pending")).scalars()))
 
     t = START
-    while t < datetime(2026, 11, 24, 14, 30, tzinfo=UTC):
+    while t < datetime(YEAR, 11, 24, 14, 30, tzinfo=UTC):
         for i in range(STOPS):
             if i not in delivered and actual(i) <= t:
                 clock.now = t

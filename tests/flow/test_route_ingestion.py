@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from app.models import Message, Shipment
+from bijna_testing import YEAR, test_now
 
 
 def _route(client, headers, route_id, observed_at, stops):
@@ -25,7 +26,7 @@ def _kinds(db, shipment_id):
 
 def test_route_push_sends_window_then_one_arriving_soon(client, db, make_shipment, carrier_headers):
     shipment = make_shipment()
-    now = datetime.now(UTC)
+    now = test_now()
     first = _route(client, carrier_headers, "R1", now, [("3SBIJ0001", now + timedelta(hours=2))])
     assert first["accepted"] == 1 and first["texts_queued"] == 1
     assert _kinds(db, shipment["id"]) == ["out_for_delivery"]
@@ -39,7 +40,7 @@ def test_route_push_sends_window_then_one_arriving_soon(client, db, make_shipmen
 
 def test_an_older_push_never_overwrites_a_newer_eta(client, db, make_shipment, carrier_headers):
     shipment = make_shipment()
-    now = datetime.now(UTC)
+    now = test_now()
     _route(client, carrier_headers, "R1", now, [("3SBIJ0001", now + timedelta(hours=2))])
     late = _route(client, carrier_headers, "R1", now - timedelta(minutes=1),
                   [("3SBIJ0001", now + timedelta(minutes=5))])
@@ -50,7 +51,7 @@ def test_an_older_push_never_overwrites_a_newer_eta(client, db, make_shipment, c
 
 def test_unknown_parcels_and_bad_stops_are_reported(client, db, make_shipment, carrier_headers):
     make_shipment()
-    now = datetime.now(UTC)
+    now = test_now()
     result = _route(client, carrier_headers, "R1", now, [("NOPE", now + timedelta(hours=1))])
     assert result["unknown_parcels"] == ["NOPE"]
     bad = client.post("/api/v1/carrier/routes/R1/etas", json={"observed_at": now.isoformat(), "stops": [
@@ -60,7 +61,7 @@ def test_unknown_parcels_and_bad_stops_are_reported(client, db, make_shipment, c
 
 def test_events_move_status_forward_only_and_delivered_asks_for_a_rating(client, db, make_shipment, carrier_headers):
     shipment = make_shipment()
-    t0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    t0 = datetime(YEAR, 11, 23, 9, 0, tzinfo=UTC)
     events = [{"tracking_number": "3SBIJ0001", "code": "DELIVERED",
                "occurred_at": (t0 + timedelta(hours=3)).isoformat()},
               {"tracking_number": "3SBIJ0001", "code": "HUB_SCAN", "occurred_at": t0.isoformat()},
@@ -78,21 +79,21 @@ def test_missing_the_announced_hour_is_a_delay_even_inside_the_shops_slot(client
                                                                           clock):
     window = {"start": "2026-11-24T08:00:00+00:00", "end": "2026-11-24T13:00:00+00:00"}
     shipment = make_shipment(window=window)
-    clock.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
-    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(2026, 11, 24, 10, 0, tzinfo=UTC))])
+    clock.now = datetime(YEAR, 11, 24, 8, 0, tzinfo=UTC)
+    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(YEAR, 11, 24, 10, 0, tzinfo=UTC))])
     row = db.session.get(Shipment, shipment["id"])
     assert (row.announced_start.hour, row.announced_end.hour, row.announced_end.minute) == (9, 10, 40)
     clock.now += timedelta(minutes=5)
-    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(2026, 11, 24, 11, 30, tzinfo=UTC))])
+    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(YEAR, 11, 24, 11, 30, tzinfo=UTC))])
     assert _kinds(db, shipment["id"]) == ["out_for_delivery", "delay"]
     clock.now += timedelta(minutes=5)
-    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(2026, 11, 24, 11, 40, tzinfo=UTC))])
+    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(YEAR, 11, 24, 11, 40, tzinfo=UTC))])
     assert _kinds(db, shipment["id"]) == ["out_for_delivery", "delay"]  # ten more minutes is jitter, not news
 
 
 def test_a_failed_attempt_makes_the_next_day_news_again(client, db, make_shipment, carrier_headers, clock):
     shipment = make_shipment()
-    day1 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    day1 = datetime(YEAR, 11, 24, 9, 0, tzinfo=UTC)
     clock.now = day1
     _route(client, carrier_headers, "R1", day1, [("3SBIJ0001", day1 + timedelta(minutes=10))])
     failed = {"tracking_number": "3SBIJ0001", "code": "NOT_HOME",
@@ -111,12 +112,12 @@ def test_non_urgent_news_waits_for_quiet_hours_to_end(client, db, make_shipment,
     shop.status_texts = ["in_transit", "delivered"]
     db.session.commit()
     shipment = make_shipment()
-    clock.now = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)  # 23:30 in Amsterdam
+    clock.now = datetime(YEAR, 11, 24, 22, 30, tzinfo=UTC)  # 23:30 in Amsterdam
     event = {"tracking_number": "3SBIJ0001", "code": "DEPOT_ARRIVAL", "occurred_at": clock.now.isoformat()}
     client.post("/api/v1/carrier/events", json={"events": [event]}, headers=carrier_headers)
     message = db.session.execute(select(Message).where(Message.shipment_id == shipment["id"])).scalar_one()
     assert message.kind == "in_transit" and message.status == "pending"
-    assert message.send_after == datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 08:00 Amsterdam
+    assert message.send_after == datetime(YEAR, 11, 25, 7, 0, tzinfo=UTC)  # 08:00 Amsterdam
 
 
 def test_news_held_overnight_is_dropped_when_no_longer_true(client, db, make_shipment, carrier_headers, clock, shop,
@@ -126,7 +127,7 @@ def test_news_held_overnight_is_dropped_when_no_longer_true(client, db, make_shi
     shop.status_texts = ["in_transit"]
     db.session.commit()
     make_shipment()
-    night = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
+    night = datetime(YEAR, 11, 24, 22, 30, tzinfo=UTC)
     clock.now = night
     events = [{"tracking_number": "3SBIJ0001", "code": "DEPOT_ARRIVAL", "occurred_at": night.isoformat()}]
     client.post("/api/v1/carrier/events", json={"events": events}, headers=carrier_headers)
@@ -146,7 +147,7 @@ def test_a_push_while_redis_is_away_loses_no_text(db, make_shipment, carrier, ca
 
     make_shipment()
     cut_off = create_app(app_config(REDIS_URL="redis://127.0.0.1:1/0"))  # Redis is gone for this web process
-    now = datetime.now(UTC)
+    now = test_now()
     body = {"observed_at": now.isoformat(), "stops": [
         {"tracking_number": "3SBIJ0001", "eta": (now + timedelta(minutes=10)).isoformat()}]}
     answer = cut_off.test_client().post("/api/v1/carrier/routes/R1/etas", json=body,
@@ -162,12 +163,12 @@ def test_a_push_while_redis_is_away_loses_no_text(db, make_shipment, carrier, ca
 def test_a_route_planned_the_evening_before_is_news_for_the_morning(client, db, make_shipment, carrier_headers,
                                                                     clock):
     shipment = make_shipment()
-    clock.now = datetime(2026, 11, 24, 21, 30, tzinfo=UTC)  # 22:30 in Amsterdam
-    tomorrow_morning = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    clock.now = datetime(YEAR, 11, 24, 21, 30, tzinfo=UTC)  # 22:30 in Amsterdam
+    tomorrow_morning = datetime(YEAR, 11, 25, 9, 0, tzinfo=UTC)
     _route(client, carrier_headers, "R9", clock.now, [("3SBIJ0001", tomorrow_morning)])
     text = db.session.execute(select(Message).where(Message.shipment_id == shipment["id"])).scalar_one()
     assert text.kind == "out_for_delivery"
-    assert text.send_after == datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # held until 08:00, not sent at night
+    assert text.send_after == datetime(YEAR, 11, 25, 7, 0, tzinfo=UTC)  # held until 08:00, not sent at night
     assert "komt vandaag" in text.body  # worded for the morning it is read in
 
 
@@ -175,15 +176,15 @@ def test_a_route_announced_days_ahead_names_the_day(client, db, make_shipment, c
     shop.quiet_start = shop.quiet_end = "00:00"  # no quiet hours: the text goes now
     db.session.commit()
     shipment = make_shipment()
-    clock.now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday
-    _route(client, carrier_headers, "R9", clock.now, [("3SBIJ0001", datetime(2026, 11, 25, 9, 0, tzinfo=UTC))])
+    clock.now = datetime(YEAR, 11, 23, 10, 0, tzinfo=UTC)  # a Monday
+    _route(client, carrier_headers, "R9", clock.now, [("3SBIJ0001", datetime(YEAR, 11, 25, 9, 0, tzinfo=UTC))])
     text = db.session.execute(select(Message).where(Message.shipment_id == shipment["id"])).scalar_one()
     assert "komt op woensdag" in text.body and text.send_after is None
 
 
 def test_a_stray_scan_after_delivery_does_not_reopen_the_parcel(client, db, make_shipment, carrier_headers):
     shipment = make_shipment()
-    t0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    t0 = datetime(YEAR, 11, 24, 10, 0, tzinfo=UTC)
     events = [{"tracking_number": "3SBIJ0001", "code": "DELIVERED", "occurred_at": t0.isoformat()},
               {"tracking_number": "3SBIJ0001", "code": "OUT_FOR_DELIVERY",
                "occurred_at": (t0 + timedelta(minutes=5)).isoformat()}]

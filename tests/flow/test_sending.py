@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from rq.registry import ScheduledJobRegistry
@@ -12,6 +12,7 @@ from app.models import Message, OptOut
 from app.outbox import Text, queue_texts
 from app.ratelimit import SenderRateLimit
 from app.sms.signature import sign_twilio_request
+from bijna_testing import test_now
 from workers.queues import TEXTS, queue
 from workers.sending import send_texts
 from workers.sweeper import LOOKUP_SETTLE, STALE_DISPATCH, sweep
@@ -20,7 +21,7 @@ PHONE = "+31612345678"
 
 
 def _queue(shop, kind="arriving_soon", to=PHONE, valid_for=timedelta(minutes=20), now=None):
-    now = now or datetime.now(UTC)
+    now = now or test_now()
     return queue_texts([Text(to=to, kind=kind, body=f"Hoi! {kind}", shop_id=shop.id, valid_for=valid_for)], now)[0]
 
 
@@ -46,7 +47,7 @@ def test_429_is_retried_later_and_sent_once(db, shop, twilio, run_jobs):
     assert len(ScheduledJobRegistry(queue=queue(TEXTS))) == 1  # RQ's scheduler holds the retry
     send_texts([message_id])  # too early: the backoff holds, whoever runs the job
     assert twilio.create_attempts == 1
-    send_texts([message_id], now=datetime.now(UTC) + timedelta(seconds=3))
+    send_texts([message_id], now=test_now() + timedelta(seconds=3))
     db.session.expire_all()
     assert db.session.get(Message, message_id).status == "queued" and len(twilio.messages) == 1
 
@@ -56,7 +57,7 @@ def test_an_unclear_500_is_reconciled_not_resent(db, shop, twilio, run_jobs):
     message_id = _queue(shop)
     run_jobs()
     assert db.session.get(Message, message_id).status == "unknown"
-    sweep(datetime.now(UTC) + LOOKUP_SETTLE + timedelta(seconds=1))
+    sweep(test_now() + LOOKUP_SETTLE + timedelta(seconds=1))
     run_jobs()
     message = db.session.get(Message, message_id)
     assert message.status == "queued" and message.provider_sid == twilio.messages[0]["sid"]
@@ -68,7 +69,7 @@ def test_a_text_lost_with_its_worker_is_sent_exactly_once(db, shop, twilio, run_
     message = db.session.get(Message, message_id)
     message.status = "dispatching"  # a worker claimed it and died before calling Twilio
     db.session.commit()
-    later = datetime.now(UTC) + STALE_DISPATCH + timedelta(seconds=5)
+    later = test_now() + STALE_DISPATCH + timedelta(seconds=5)
     sweep(later)  # dispatching → unknown; Twilio has nothing yet, but its list may lag
     run_jobs()
     assert twilio.messages == [] and db.session.get(Message, message_id).status == "unknown"
@@ -96,7 +97,7 @@ def test_permanent_failures_stop_texts_to_the_number(db, shop, twilio, run_jobs,
 
 
 def test_a_text_past_its_validity_expires_unsent(db, shop, twilio):
-    now = datetime.now(UTC)
+    now = test_now()
     message_id = _queue(shop, valid_for=timedelta(minutes=20), now=now)
     send_texts([message_id], now=now + timedelta(minutes=21))
     assert db.session.get(Message, message_id).status == "expired"
@@ -160,7 +161,7 @@ def test_a_two_segment_text_costs_two_slots_and_still_goes(redis_client):
 
 
 def test_one_job_also_takes_other_due_texts(db, shop, twilio):
-    now = datetime.now(UTC)
+    now = test_now()
     ids = queue_texts([Text(to=f"+3161234567{i}", kind="delivered", body="Bezorgd!", shop_id=shop.id)
                        for i in range(3)], now)
     assert send_texts(ids[:1]) == {"queued": 3}  # the jobs for the other two will find nothing left
@@ -169,7 +170,7 @@ def test_one_job_also_takes_other_due_texts(db, shop, twilio):
 
 def _arriving_soon_queued(client, carrier_headers, make_shipment):
     shipment = make_shipment()
-    now = datetime.now(UTC)
+    now = test_now()
     client.post("/api/v1/carrier/routes/R1/etas", headers=carrier_headers, json={
         "observed_at": now.isoformat(),
         "stops": [{"tracking_number": "3SBIJ0001", "eta": (now + timedelta(minutes=10)).isoformat()}]})
@@ -195,7 +196,7 @@ def test_a_stop_that_arrives_while_a_text_waits_still_counts(client, db, carrier
     from workers.sending import opt_out
 
     _arriving_soon_queued(client, carrier_headers, make_shipment)
-    opt_out("+31612345678", "reply", datetime.now(UTC))
+    opt_out("+31612345678", "reply", test_now())
     db.session.commit()
     run_jobs()
     assert twilio.create_attempts == 0
@@ -209,7 +210,7 @@ def test_a_callback_that_overtakes_its_send_is_applied_when_the_send_is_recorded
     form = {"MessageSid": "SMearly", "MessageStatus": "undelivered", "ErrorCode": "30003"}
     assert _callback(client, form, token="test-token").status_code == 204  # nothing to match yet
     message = db.session.get(Message, message_id)
-    record_result(message, SendResult(ACCEPTED, provider_sid="SMearly", status="queued"), datetime.now(UTC))
+    record_result(message, SendResult(ACCEPTED, provider_sid="SMearly", status="queued"), test_now())
     db.session.expire_all()
     assert (db.session.get(Message, message_id).status, db.session.get(Message, message_id).error_code) == (
         "undelivered", 30003)
