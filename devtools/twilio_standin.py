@@ -5,6 +5,8 @@
         standin.fail_next(500)  # accepted, then answered 500: the ambiguous case
         ...
         assert standin.messages[0]["params"]["StatusCallback"] == "https://..."
+        form = standin.receive("+31612345678", "STOP", to=our_number, account_sid=sid)
+        # form has OptOutType=STOP; Twilio's own answer is in standin.messages; sends now get 21610
 
 Run alone for benchmarks: python -m devtools.twilio_standin --port 8099
 """
@@ -24,6 +26,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from app.sms.keywords import CONFIRMATIONS, OPT_IN, OPT_OUT, opt_out_type
 
 API_PREFIX = "/2010-04-01/Accounts"
 _ROUTE = re.compile(
@@ -124,6 +128,29 @@ class TwilioStandin:
         """Accept sends to `number` again."""
         with self._lock:
             self._refusals.pop(number, None)
+
+    def receive(self, number: str, body: str, *, to: str, account_sid: str) -> dict[str, str]:
+        """Take a text from `number` to our number `to` as Twilio does; return the webhook form it posts.
+
+        A bare keyword (Advanced Opt-Out) blocks (21610) or unblocks the number, is answered with
+        Twilio's own confirmation (kept like any message, direction "outbound-reply") and posted
+        with OptOutType.
+        """
+        keyword = opt_out_type(body)
+        with self._lock:
+            if keyword == OPT_OUT:
+                self._refusals[number] = 21610
+            elif keyword == OPT_IN and self._refusals.get(number) == 21610:
+                del self._refusals[number]
+        if keyword is not None:
+            answer = self._record(account_sid, {"To": number, "From": to, "Body": CONFIRMATIONS[keyword]})
+            with self._lock:
+                self._messages[answer["sid"]].update(direction="outbound-reply", status="delivered")
+        sid = "SM" + secrets.token_hex(16)
+        form = {"MessageSid": sid, "SmsSid": sid, "AccountSid": account_sid, "From": number, "To": to,
+                "Body": body, "NumMedia": "0", "NumSegments": "1", "SmsStatus": "received",
+                "ApiVersion": "2010-04-01"}
+        return {**form, "OptOutType": keyword} if keyword else form
 
     def set_status(self, sid: str, status: str, error_code: int | None = None) -> None:
         """Move a message on (e.g. to "sent"), as Twilio would after queueing it."""

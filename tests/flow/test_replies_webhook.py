@@ -9,11 +9,13 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
 
 from app.models import Message, OptOut
+from app.sms.keywords import CONFIRMATIONS
 from app.sms.signature import sign_twilio_request
 from replies_testing import (
     INBOUND_URL,
     PHONE,
     SENDER,
+    delivered_event,
     kinds_to,
     reply,
     route_push,
@@ -165,3 +167,25 @@ def test_a_number_twilio_blocks_gets_nothing_queued_and_only_twilios_start_unblo
     reply(client, app, "wat is dit?")
     run_jobs()
     assert kinds_to(db) == ["help"]  # answered by Bijna again now that Twilio lets texts through
+
+
+def test_with_twilio_a_stop_is_confirmed_by_twilio_alone_and_no_send_is_tried_after_it(
+        app, client, db, twilio, make_shipment, carrier_headers, sim, t0, clock, run_jobs):
+    make_shipment()
+    route_push(client, carrier_headers, t0, [("3SBIJ0001", 10)])
+    run_jobs()
+    clock.now = t0 + timedelta(minutes=1)
+    form = twilio.receive(PHONE, "STOP", to=SENDER, account_sid=app.config["TWILIO_ACCOUNT_SID"])
+    signature = sign_twilio_request(app.config["TWILIO_AUTH_TOKEN"], INBOUND_URL, form)
+    assert client.post("/webhooks/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}).status_code == 200
+    run_jobs()
+    tried = twilio.create_attempts
+
+    clock.now = t0 + timedelta(minutes=12)
+    delivered_event(client, carrier_headers, "3SBIJ0001", clock.now)
+    run_jobs()
+
+    assert twilio.create_attempts == tried == 1  # the arriving-soon text; nothing after the STOP
+    assert [m["body"] for m in twilio.messages][-1] == CONFIRMATIONS["STOP"]  # what the recipient read
+    assert kinds_to(db) == ["arriving_soon"]
+    assert db.session.get(OptOut, PHONE).source == "provider"

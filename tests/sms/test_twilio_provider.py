@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.sms.keywords import CONFIRMATIONS
 from app.sms.provider import ACCEPTED, FAILED, RETRY, UNKNOWN, OutboundSms
 from app.sms.twilio_provider import TwilioProvider
 from devtools.twilio_standin import TwilioStandin
@@ -222,6 +223,34 @@ def test_number_that_sent_stop_at_twilio_is_opted_out(provider, standin):
     assert (result.outcome, result.error_code) == (FAILED, 21610)
     assert result.opted_out and not result.number_unusable
     assert "unsubscribed" in result.error_message
+
+
+def test_stop_texted_to_twilio_is_answered_by_twilio_and_blocks_sends_until_start(provider, standin):
+    form = standin.receive(RECIPIENT, " Stop ", to=OUR_NUMBER, account_sid=ACCOUNT_SID)
+
+    assert (form["OptOutType"], form["From"], form["To"], form["Body"]) == ("STOP", RECIPIENT, OUR_NUMBER, " Stop ")
+    [answer] = standin.messages
+    assert (answer["to"], answer["from"], answer["body"]) == (RECIPIENT, OUR_NUMBER, CONFIRMATIONS["STOP"])
+    assert answer["direction"] == "outbound-reply"
+    assert provider.send(arriving_soon()).error_code == 21610
+
+    assert standin.receive(RECIPIENT, "unstop", to=OUR_NUMBER, account_sid=ACCOUNT_SID)["OptOutType"] == "START"
+    assert standin.messages[-1]["body"] == CONFIRMATIONS["START"]
+    assert provider.send(arriving_soon()).outcome == ACCEPTED
+
+
+def test_words_twilio_does_not_know_pass_through_without_an_answer(provider, standin):
+    form = standin.receive(RECIPIENT, "stoppen graag", to=OUR_NUMBER, account_sid=ACCOUNT_SID)
+
+    assert "OptOutType" not in form and standin.messages == []
+    assert provider.send(arriving_soon()).outcome == ACCEPTED
+
+
+def test_start_does_not_make_a_landline_textable(provider, standin):
+    standin.mark_landline(RECIPIENT)
+    standin.receive(RECIPIENT, "START", to=OUR_NUMBER, account_sid=ACCOUNT_SID)
+
+    assert provider.send(arriving_soon()).error_code == 21614
 
 
 def test_other_client_errors_fail_with_their_code(provider, standin):
