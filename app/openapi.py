@@ -96,17 +96,23 @@ operation("patch", "/api/v1/shop", "Change the shop's settings (a new webhook en
           "ShopPatch", "ShopOut")
 operation("post", "/api/v1/shop/webhook-secret", "Rotate the webhook signing secret (shown once)", None, "ShopOut")
 
+# Paths like /api/v1/shop/templates/{kind}/{language} are one unbreakable word: on a phone they
+# break after a slash (<wbr>), else anywhere (overflow-wrap): nothing may be wider than the screen.
 _DOCS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bijna API</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
-code{background:#f3f3f3;padding:0 .3em}h2{margin-top:2rem;border-top:1px solid #ddd;padding-top:1rem}</style>
+<link rel="icon" href="{{ url_for('static', filename='favicon.svg') }}" type="image/svg+xml">
+<style>*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}
+body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;overflow-wrap:anywhere}
+code{background:#f3f3f3;padding:0 .3em;overflow-wrap:anywhere}
+h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:2rem;border-top:1px solid #ddd;padding-top:1rem}
+h3{font-size:1rem}ul{padding-left:1.2rem}</style>
 </head><body><h1>Bijna API v1</h1><p>Machine-readable: <a href="/api/v1/openapi.json">openapi.json</a>.
 Authenticate with <code>Authorization: Bearer &lt;key&gt;</code>. Errors are
 <code>{"error": {"code", "message", "fields"}}</code>.</p>
 {% for path, ops in spec.paths.items() %}{% for method, op in ops.items() %}
-<h2><code>{{ method|upper }} {{ path }}</code></h2><p>{{ op.summary }}</p>
+<h2><code>{{ method|upper }} {{ path|e|replace('/', '/<wbr>'|safe) }}</code></h2><p>{{ op.summary }}</p>
 {% if op.requestBody %}<p>Body:
-<code>{{ op.requestBody.content['application/json'].schema['$ref'] }}</code></p>{% endif %}
+<code>{{ op.requestBody.content['application/json'].schema['$ref'].rsplit('/', 1)[-1] }}</code></p>{% endif %}
 {% endfor %}{% endfor %}
 <h2>Schemas</h2>{% for name, schema in spec.components.schemas.items() %}<h3>{{ name }}</h3><ul>
 {% for field, prop in (schema.properties or {}).items() %}<li><code>{{ field }}</code> {{ prop.type or '' }}
