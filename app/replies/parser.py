@@ -12,6 +12,7 @@ from string import ascii_lowercase, ascii_uppercase
 from typing import NamedTuple
 
 from app.replies import vocabulary as vocab
+from app.replies.wishes import Wish, compound_day, read_wish
 
 CONTEXTS = ("arriving_soon", "slot_offer", "delivered", "disambiguation", "none")
 INTENTS = ("neighbour", "new_slot", "pickup_point", "slot_choice", "rating", "stop", "start", "help", "unknown")
@@ -23,7 +24,7 @@ MAX_BODY = 1600
 MAX_NOTE = 160
 BOUNDARY = "|"
 _PUNCTUATION = frozenset(",.;:!?()\n")  # each ends a clause, for negation and notes
-_TOKEN = re.compile(r"\d{1,2}[:.]\d{2}(?!\d)|[^\W_]+(?:['’][^\W_]+)*|[,.;:!?()\n]")
+_TOKEN = re.compile(r"\d{1,2}[:.]\d{2}(?!\d)|\d{1,2}/\d{1,2}(?![\d/])|[^\W_]+(?:['’][^\W_]+)*|[,.;:!?()\n]")
 _HOUSE_NUMBER = re.compile(r"\d+[a-z]?")
 _NOTE_GAP_JUNK = re.compile(r"[^\s,.;:()/'#\-]")
 
@@ -36,10 +37,12 @@ class Reply:
     choice: str | None = None
     rating: int | None = None
     note: str | None = None
+    when: Wish | None = None  # for new_slot: the day or time of day asked for ("liever woensdag")
 
     def as_dict(self) -> dict:
         """Return the intent plus only the fields that are set."""
-        fields = {"choice": self.choice, "rating": self.rating, "note": self.note}
+        fields = {"choice": self.choice, "rating": self.rating, "note": self.note,
+                  "when": self.when.as_dict() if self.when else None}
         return {"intent": self.intent, **{k: v for k, v in fields.items() if v is not None}}
 
 
@@ -162,7 +165,7 @@ def _read_rating(tokens: list[_Token], words: list[str], body: str) -> Reply:
 
 def _read_options(tokens: list[_Token], body: str, lettered: bool, choices: int | None) -> Reply:
     """Return the delivery option or slot letter a reply chooses, else unknown."""
-    live = [c for c in _keyword_candidates(tokens) if not _denied(tokens, c)]
+    live = [c for c in _keyword_candidates(tokens, lettered) if not _denied(tokens, c)]
     neighbour_at = min((c.span[0] for c in live if c.intent == "neighbour"), default=None)
     others = _number_candidates(tokens, neighbour_at) + (_letter_candidates(tokens, choices) if lettered else [])
     live += [c for c in others if not _denied(tokens, c)]
@@ -175,14 +178,23 @@ def _read_options(tokens: list[_Token], body: str, lettered: bool, choices: int 
         return Reply(intent, choice=choice) if choice else UNKNOWN
     if intent == "neighbour":
         return Reply(intent, note=_neighbour_note(tokens, body, pool))
+    if intent == "new_slot":
+        return Reply(intent, when=read_wish([t.word for t in tokens]))
     return Reply(intent)
 
 
-def _keyword_candidates(tokens: list[_Token]) -> list[_Candidate]:
+def _keyword_candidates(tokens: list[_Token], lettered: bool = False) -> list[_Candidate]:
     """Find the words and phrases that name a delivery option."""
     found = []
     words = [t.word for t in tokens]
     for i, word in enumerate(words):
+        if compound_day(word):  # "zaterdagochtend", "woensdagavond": a day, so another slot
+            found.append(_Candidate("new_slot", (i,)))
+        # "liever 's avonds": a part of the day asks for another time; after a slot offer "de middag"
+        # may point at one of the letters, so there it is left to the letters.
+        if not lettered and word in vocab.PART_OF_DAY_WORDS and (
+                word in vocab.PART_OF_DAY_ADVERBS or tokens[i].prev in vocab.PART_OF_DAY_LEADS):
+            found.append(_Candidate("new_slot", (i,), strong=False))
         for intent, keywords, strong in vocab.SINGLE_KEYWORDS:
             if word in keywords:
                 found.append(_Candidate(intent, (i,), strong))
@@ -202,7 +214,7 @@ def _number_candidates(tokens: list[_Token], neighbour_at: int | None) -> list[_
     for t in tokens:
         if t.word in vocab.OPTION_NUMBERS and (content == [t] or t.prev in vocab.OPTION_MARKERS):
             found.append(_Candidate(vocab.OPTION_INTENTS[vocab.OPTION_NUMBERS[t.word]], (t.n,)))
-        if ":" in t.word or "." in t.word:  # "18:00": a time, so a later slot
+        if ":" in t.word or "." in t.word or "/" in t.word:  # "18:00", "12/3": a time or a date, so a later slot
             found.append(_Candidate("new_slot", (t.n,), strong=False))
         if not _HOUSE_NUMBER.fullmatch(t.word):
             continue

@@ -98,11 +98,16 @@ MONTHS = (
 )  # no "may"/"march": "you may leave it next door" is not a date
 NEW_SLOT_WORDS = frozenset({
     "morgen", "morgenochtend", "morgenmiddag", "morgenavond", "overmorgen", "tomorrow",
-    "later", "vanavond", "tonight", "weekend", "opnieuw", "nogmaals", "herbezorgen",
+    "later", "vanavond", "vanmiddag", "tonight", "weekend", "opnieuw", "nogmaals", "herbezorgen",
     "herbezorging", "reschedule", "rebook", "redeliver", "redelivery", "herplannen",
     "verzetten", "uitstellen", "postpone", "tijdslot", "timeslot", *WEEKDAYS, *MONTHS,
 })
 NEW_SLOT_PHRASES = (("niet", "vandaag"), ("not", "today"), ("new", "slot"))
+# A part of the day asks for another time when said as one ("'s avonds", "smiddags") or after these
+# ("liever in de ochtend", "evening please" is left out: "Morning!" greets).
+PART_OF_DAY_ADVERBS = frozenset({"avonds", "savonds", "ochtends", "sochtends", "middags", "smiddags", "smorgens"})
+PART_OF_DAY_WORDS = PART_OF_DAY_ADVERBS | {"avond", "ochtend", "middag", "morning", "afternoon", "evening"}
+PART_OF_DAY_LEADS = frozenset({"liever", "rather", "in", "s", "de", "the", "prefer"})
 # "ander moment", "another day", "een nieuwe tijd": a modifier, then (within two words) a time noun.
 SLOT_MODIFIERS = frozenset({
     "ander", "andere", "anders", "another", "different", "other", "nieuw", "nieuwe",
@@ -203,6 +208,8 @@ TIME_PREPS = frozenset({
 })
 TIME_UNITS = frozenset({
     "uur", "u", "h", "pm", "am", "oclock", "uurtje", *MONTHS,
+    # "3 dec": a date, not option 3
+    "jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "dec",
 })
 COUNT_UNITS = frozenset({
     "dagen", "days", "weken", "weeks", "pakketten", "pakketjes", "parcels", "packages",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.replies.parser import CONTEXTS, INTENTS, MAX_BODY, MAX_NOTE, Reply, parse_reply
+from app.replies.wishes import Wish
 from bench.parser_accuracy import load_corpus, overall, score_by
 
 CORPUS = load_corpus()
@@ -33,7 +34,7 @@ OPTION_CONTEXTS = ("arriving_soon", "none", "slot_offer", "disambiguation")
         ("arriving_soon", "2 groetjes Anna", None, {"intent": "new_slot"}),
         ("arriving_soon", "twee", None, {"intent": "new_slot"}),
         ("arriving_soon", "ander tijdstip", None, {"intent": "new_slot"}),
-        ("arriving_soon", "2 ben pas om 18:00 thuis", None, {"intent": "new_slot"}),
+        ("arriving_soon", "2 ben pas om 18:00 thuis", None, {"intent": "new_slot", "when": {"after": 1080}}),
         ("arriving_soon", "niet 1 maar 2", None, {"intent": "new_slot"}),
         ("arriving_soon", "3", None, {"intent": "pickup_point"}),
         ("arriving_soon", "pick-up point", None, {"intent": "pickup_point"}),
@@ -147,7 +148,7 @@ def test_an_opt_out_is_read_in_every_context(context: str, text: str) -> None:
         ("Stop het bij nummer 14 aub", Reply("neighbour", note="bij nummer 14")),
         ("can you stop at nr 12 instead", Reply("neighbour", note="at nr 12")),
         ("stop maar bij het afhaalpunt", Reply("pickup_point")),
-        ("Could you stop by tomorrow?", Reply("new_slot")),
+        ("Could you stop by tomorrow?", Reply("new_slot", when=Wish(days=(("in", 1, 0),)))),
         ("STOP. Bij de buren graag", Reply("neighbour")),
         ("1 stop", Reply("neighbour")),
         # a place Bijna does not offer, or no place at all: not an opt-out, and nothing chosen
@@ -259,9 +260,10 @@ def test_as_dict_holds_only_the_fields_that_are_set() -> None:
 
 def test_parser_imports_only_the_standard_library() -> None:
     allowed = {"__future__", "re", "unicodedata", "dataclasses", "difflib", "functools",
-               "itertools", "string", "typing", "app.replies"}
+               "itertools", "string", "typing", "datetime", "zoneinfo", "collections.abc", "app.replies",
+               "app.replies.vocabulary", "app.replies.wishes"}
     package = Path(__file__).resolve().parents[2] / "app" / "replies"
-    for module in ("parser.py", "vocabulary.py"):
+    for module in ("parser.py", "vocabulary.py", "wishes.py", "slot_wishes.py"):
         tree = ast.parse((package / module).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
