@@ -6,26 +6,39 @@ real HTTP) accepts → the confirmation shows on the page and as a text in the p
 the carrier reports delivery → the page turns into a feedback form by itself → the recipient
 texts a 4 from the phone simulator (signed inbound webhook) → the page shows it and the
 recipient changes it to a 5 with a comment → the shop reads it through the API.
+
+The story happens at 11:00 in Amsterdam on the day the test runs (the app's clock, which the
+workers read too): run at 23:40 with the wall clock, the driver's ETA 45 minutes on was
+tomorrow, and the "today" this test reads would have been wrong.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import requests
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.models import RebookingCommand
-from app.notify.windows import format_slot, narrow_window
+from app.models import RebookingCommand, Shipment
+from app.notify.windows import format_slot
 from app.tracking.service import format_window
+from bijna_testing import test_now
 
 TIMEOUT_MS = 15_000
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def late_morning_today() -> datetime:
+    """Return 11:00 in Amsterdam on the test's today: a delivery day with hours left before midnight."""
+    return datetime.combine(test_now().astimezone(AMSTERDAM).date(), time(11), AMSTERDAM).astimezone(UTC)
 
 
 def test_recipient_reschedules_on_the_page_sees_it_on_the_phone_and_rates_the_delivery(
-        live_bijna, carrier_sim_url, phone_page, screenshot, db, carrier, shop, shop_headers, carrier_headers,
-        run_jobs):
+        live_bijna, carrier_sim_url, phone_page, screenshot, db, clock, carrier, shop, shop_headers,
+        carrier_headers, run_jobs):
+    clock.now = now = late_morning_today()
     carrier.api_base_url = carrier_sim_url
     shop.branding = {"primary_color": "#0b6e4f", "accent_color": "#f4a259", "tone": "warm"}
     shop.quiet_start = shop.quiet_end = "00:00"  # the delivered text goes out whatever the hour the test runs
@@ -44,7 +57,6 @@ def test_recipient_reschedules_on_the_page_sees_it_on_the_phone_and_rates_the_de
     created = api.post(f"{live_bijna}/api/v1/shipments", json=body, headers=shop_headers)
     assert created.status_code == 201, created.text
     shipment = created.json()
-    now = datetime.now(UTC)
     eta = now + timedelta(minutes=45)
     route = {"observed_at": now.isoformat(),
              "stops": [{"tracking_number": "3SBIJE2E01", "stop_sequence": 7, "eta": eta.isoformat()}]}
@@ -55,7 +67,11 @@ def test_recipient_reschedules_on_the_page_sees_it_on_the_phone_and_rates_the_de
     # The recipient opens the link from the text and sees the window.
     page = phone_page
     page.goto(f"{live_bijna}/t/{shipment['tracking_url'].rsplit('/', 1)[1]}")
-    window = format_window(*narrow_window(eta), now, "Europe/Amsterdam", "en")
+    # The page repeats the window the text told (however the ETA model narrowed it).
+    db.session.expire_all()
+    told = db.session.get(Shipment, shipment["id"])
+    assert told.announced_start and told.announced_start <= eta <= told.announced_end
+    window = format_window(told.announced_start, told.announced_end, now, "Europe/Amsterdam", "en")
     expect(page.locator(".window")).to_have_text(window)
     expect(page.locator(".headline")).to_have_text("Your parcel arrives today")
     expect(page.locator(".greeting")).to_have_text("Hi Anna,")
@@ -98,9 +114,10 @@ def test_recipient_reschedules_on_the_page_sees_it_on_the_phone_and_rates_the_de
     expect(thread.locator(".bubble-in").last).to_contain_text(sms_slot, timeout=TIMEOUT_MS)
     screenshot(phone, "04-phone-simulator", docs="phone-simulator")
 
-    # Delivered: the open page notices by itself and offers the feedback form.
+    # Delivered (the slot came): the open page notices by itself and offers the feedback form.
+    clock.now = datetime.fromisoformat(command.params["starts_at"]) + timedelta(minutes=30)
     delivered = {"events": [{"tracking_number": "3SBIJE2E01", "code": "DELIVERED",
-                             "occurred_at": datetime.now(UTC).isoformat()}]}
+                             "occurred_at": clock.now.isoformat()}]}
     assert api.post(f"{live_bijna}/api/v1/carrier/events", json=delivered,
                     headers=carrier_headers).json()["applied"] == 1
     run_jobs()
