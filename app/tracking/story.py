@@ -83,7 +83,7 @@ def story_steps(facts: PageFacts, now: datetime, day: DeliveryDay | None, t: dic
 
 
 def _delivery_step(day: DeliveryDay | None, t: dict) -> tuple[str, str]:
-    """Title and text of the delivery step, on the day the page says the parcel comes."""
-    suffix, label = (day.suffix, day.label) if day else ("", "")
+    """Title and text of the delivery step, on the day the page says the parcel comes (no day: none named)."""
+    suffix, label = (day.suffix, day.label) if day else ("_undated", "")
     return (t[f"step_out_for_delivery{suffix}"].format(day=label),
             t[f"step_out_for_delivery_text{suffix}"].format(day=label))

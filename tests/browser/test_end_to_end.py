@@ -14,25 +14,18 @@ tomorrow, and the "today" this test reads would have been wrong.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import requests
+from browser_testing import late_morning_today
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.models import RebookingCommand, Shipment
 from app.notify.windows import format_slot
 from app.tracking.service import format_window
-from bijna_testing import test_now
 
 TIMEOUT_MS = 15_000
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def late_morning_today() -> datetime:
-    """Return 11:00 in Amsterdam on the test's today: a delivery day with hours left before midnight."""
-    return datetime.combine(test_now().astimezone(AMSTERDAM).date(), time(11), AMSTERDAM).astimezone(UTC)
 
 
 def test_recipient_reschedules_on_the_page_sees_it_on_the_phone_and_rates_the_delivery(

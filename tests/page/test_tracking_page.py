@@ -10,6 +10,7 @@ import pytest
 from tracking_testing import token_of
 
 from app.models import Shipment
+from app.tracking.service import format_window
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # Monday 13:00 in Amsterdam
 PAGE_HEADERS = {
@@ -93,9 +94,12 @@ def test_tokens_are_unguessable(client, db, make_shipment):
 def test_out_for_delivery_page_shows_the_live_window(client, db, at_noon, english_parcel, route_eta):
     route_eta(NOW + timedelta(minutes=12), NOW)
     html = client.get(f"/t/{token_of(english_parcel)}").get_data(as_text=True)
-    assert "Today between 12:55 and 13:55" in html
     shipment = db.session.get(Shipment, english_parcel["id"])
     assert shipment.status == "out_for_delivery"
+    # The page repeats the window the text told, whatever width the ETA model gave it.
+    assert shipment.announced_start <= NOW + timedelta(minutes=12) <= shipment.announced_end
+    told = format_window(shipment.announced_start, shipment.announced_end, NOW, "Europe/Amsterdam", "en")
+    assert told.startswith("Today between 1") and f'<p class="window" data-field="window">{told}</p>' in html
     assert "About 12 minutes away" in html
     assert 'data-live="fast"' in html
 
