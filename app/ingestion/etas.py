@@ -14,6 +14,8 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, func, or_, select, text, update
 
 from app.extensions import db
+from app.ingestion.eta_learning import carrier_calibration, observation, store_observations
+from app.ingestion.first_eta_wait import held_for_first_eta
 from app.ingestion.state import Due, apply_limits, might_need_texts, record_all
 from app.models import Carrier, Shipment, Shop
 from app.notify.policy import decide_on_update
@@ -24,7 +26,7 @@ from app.outbox import enqueue_due
 BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed", "failed_attempt")
 _FIELDS = ("id", "shop_id", "tracking_number", "status", "notify", "window_start", "window_end", "eta",
            "eta_observed_at", "sent_kinds", "last_delay_eta", "recipient_phone", "announced_start", "announced_end",
-           "attempt", "recipient_name", "recipient_language", "tracking_token", "order_ref")
+           "attempt", "recipient_name", "recipient_language", "tracking_token", "order_ref", "status_at")
 _COLUMNS = tuple(getattr(Shipment, name) for name in _FIELDS)
 
 
@@ -47,9 +49,9 @@ class IngestResult:
                 "texts_queued": self.texts}
 
 
-def _updated(row, eta: datetime, status: str) -> SimpleNamespace:
+def _updated(row, eta: datetime, status: str, held: set[str]) -> SimpleNamespace:
     """Return the row with the update applied: what the policy and the text composer read."""
-    return SimpleNamespace(**{**row._mapping, "eta": eta, "status": status})
+    return SimpleNamespace(**{**row._mapping, "eta": eta, "status": status, "held_for_eta": row.id in held})
 
 
 _table = Shipment.__table__
@@ -82,18 +84,26 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
     shops: dict[str, Shop] = {}
     updates: list[SimpleNamespace] = []
     candidates: list[Due] = []
+    observations: list[dict] = []
+    calibration = carrier_calibration(carrier.id)
+    held = held_for_first_eta([row.id for row in rows if row.eta is None])
     for row in rows:
         if row.status in TERMINAL or (row.eta_observed_at is not None and row.eta_observed_at >= observed_at):
             result.stale += 1
             continue
         stop = by_number[row.tracking_number]
-        updated = _updated(row, stop.eta, "out_for_delivery" if row.status in BEFORE_ROUTE else row.status)
+        updated = _updated(row, stop.eta, "out_for_delivery" if row.status in BEFORE_ROUTE else row.status, held)
         updates.append(updated)
+        seen = observation(carrier.id, row, stop.eta, observed_at)
+        if seen:
+            observations.append(seen)
         shop = shops.get(row.shop_id) or shops.setdefault(row.shop_id, db.session.get(Shop, row.shop_id))
-        due = might_need_texts(updated, shop, lambda state, prev=row.status: decide_on_update(state, prev, now))
+        due = might_need_texts(updated, shop, lambda state, prev=row.status: decide_on_update(state, prev, now),
+                               calibration)
         if due:
             candidates.append(due)
     _store(updates, by_number, route_id, observed_at, now)
+    store_observations(observations)
     result.accepted = len(updates)
     landed = record_all(apply_limits(candidates, now), now)
     db.session.commit()

@@ -12,16 +12,20 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.eta import Calibration
 from app.extensions import db
-from app.ingestion.state import decide_with_limits, record_decisions, start_new_attempt
+from app.ingestion.eta_learning import carrier_calibration, record_arrival
+from app.ingestion.first_eta_wait import hold_for_first_eta
+from app.ingestion.state import decide_with_limits, record_decisions, shipment_state, start_new_attempt
 from app.ingestion.status_codes import canonical_status
 from app.models import Carrier, Shipment, StatusEvent
 from app.models.base import insert_ignoring_duplicates
-from app.notify.policy import decide_on_update
+from app.notify.policy import decide_on_update, first_eta_wait_ends
 from app.notify.statuses import TERMINAL
 from app.outbox import enqueue_due
 
 log = logging.getLogger(__name__)
+ARRIVED = ("delivered", "failed_attempt")  # the van was at the door: an ETA's outcome
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ def ingest_events(carrier: Carrier, events: list[CarrierEvent], now: datetime) -
         by_number.setdefault(shipment.tracking_number, []).append(shipment)
     result = EventsResult(unknown_parcels=sorted(numbers - set(by_number)))
     history, landed = [], []
+    calibration = carrier_calibration(carrier.id) if shipments else None
     for event in sorted(events, key=lambda e: e.occurred_at):
         status = canonical_status(event.code, carrier.status_map)
         if status is None and event.code not in result.unmapped_codes:
@@ -71,7 +76,7 @@ def ingest_events(carrier: Carrier, events: list[CarrierEvent], now: datetime) -
                     shipment.status, status):
                 result.stale += 1
                 continue
-            landed += _apply(shipment, status, event, now)
+            landed += _apply(shipment, status, event, now, calibration)
             result.applied += 1
     insert_ignoring_duplicates(StatusEvent, history, ["shipment_id", "raw_code", "occurred_at"])
     db.session.commit()
@@ -85,14 +90,21 @@ def _moves_on(previous: str, status: str) -> bool:
     return previous not in TERMINAL or (previous == "delivered" and status == "returned")
 
 
-def _apply(shipment: Shipment, status: str, event: CarrierEvent, now: datetime) -> list[dict]:
+def _apply(shipment: Shipment, status: str, event: CarrierEvent, now: datetime,
+           calibration: Calibration | None) -> list[dict]:
     previous = shipment.status
     shipment.status, shipment.raw_status, shipment.status_at = status, event.code, event.occurred_at
+    if status in ARRIVED:
+        record_arrival(shipment.id, shipment.attempt or 1, event.occurred_at)
     if status == "failed_attempt":
         start_new_attempt(shipment)
     db.session.flush()
     shop = shipment.shop
-    decisions = decide_with_limits(shipment, shop, lambda s: decide_on_update(s, previous, now), now)
+    decisions = decide_with_limits(shipment, shop, lambda s: decide_on_update(s, previous, now), now, calibration)
+    if status == "out_for_delivery" and not decisions:
+        until = first_eta_wait_ends(shipment_state(shipment, shop), now)
+        if until is not None:
+            hold_for_first_eta(shipment.id, until)
     if not decisions:
         return []
     landed = record_decisions(shipment, shop, decisions, now, stamp=event.occurred_at)

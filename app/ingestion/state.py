@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -10,14 +11,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select, update
 
+from app.eta import Calibration
 from app.extensions import db
 from app.models import Message, OptOut, Shipment, Shop
 from app.notify.policy import Decision, ShipmentState
+from app.notify.templates import KINDS
 from app.outbox import store_texts
 from app.texts import compose
 
+log = logging.getLogger(__name__)
 
-def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int = 0) -> ShipmentState:
+
+def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int = 0,
+                   calibration: Calibration | None = None) -> ShipmentState:
     """Build the policy's view of a shipment row (ORM object or Core row with the same names)."""
     # Lateness is judged against the window the recipient was told, else the one the shop promised.
     told = row.announced_start is not None
@@ -27,7 +33,8 @@ def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int
         window_end=row.announced_end if told else row.window_end, eta=row.eta, lead_minutes=shop.lead_minutes,
         sent=frozenset(row.sent_kinds or ()),
         last_delay_eta=row.last_delay_eta, texts_today=texts_today, daily_cap=shop.daily_cap,
-        enabled_statuses=frozenset(shop.status_texts or ()), two_way=shop.two_way, timezone=shop.timezone)
+        enabled_statuses=frozenset(shop.status_texts or ()), two_way=shop.two_way, timezone=shop.timezone,
+        calibration=calibration, status_at=row.status_at, held_for_eta=getattr(row, "held_for_eta", False))
 
 
 def opted_out_numbers(phones: set[str]) -> set[str]:
@@ -81,9 +88,19 @@ def _announced(decision: Decision) -> tuple[datetime, datetime] | None:
     context = decision.context
     if decision.kind == "out_for_delivery" and context.get("window_source") == "eta":
         return context["window_from"], context["window_to"]
+    if decision.kind == "arriving_soon" and context.get("window_from"):
+        return context["window_from"], context["window_to"]
     if decision.kind == "delay":
         return context["new_window_from"], context["new_window_to"]
     return None
+
+
+def _has_template(kind: str) -> bool:
+    """Tell whether a kind can be written: a kind without a template must not fail a whole route push."""
+    if kind in KINDS:
+        return True
+    log.error("no template registered for message kind %r; text dropped", kind)
+    return False
 
 
 @dataclass
@@ -94,12 +111,13 @@ class Due:
     shop: Shop
     decide: Callable[[ShipmentState], list[Decision]]
     decisions: list[Decision] = field(default_factory=list)
+    calibration: Calibration | None = None
 
 
-def might_need_texts(row, shop: Shop, decide) -> Due | None:
+def might_need_texts(row, shop: Shop, decide, calibration: Calibration | None = None) -> Due | None:
     """Decide on the cheap view (no opt-out, no count): most updates call for no text at all."""
-    decisions = decide(shipment_state(row, shop))
-    return Due(row, shop, decide, decisions) if decisions else None
+    decisions = decide(shipment_state(row, shop, calibration=calibration))
+    return Due(row, shop, decide, decisions, calibration) if decisions else None
 
 
 def apply_limits(candidates: list[Due], now: datetime) -> list[Due]:
@@ -110,7 +128,8 @@ def apply_limits(candidates: list[Due], now: datetime) -> list[Due]:
     counts = texts_today(candidates, now)
     for due in candidates:
         due.decisions = due.decide(shipment_state(due.row, due.shop, opted_out=due.row.recipient_phone in opted_out,
-                                                  texts_today=counts.get(due.row.id, 0)))
+                                                  texts_today=counts.get(due.row.id, 0),
+                                                  calibration=due.calibration))
     return [due for due in candidates if due.decisions]
 
 
@@ -122,7 +141,8 @@ _REMEMBER = (update(Shipment.__table__).where(Shipment.__table__.c.id == bindpar
 def record_all(dues: list[Due], now: datetime, stamp: datetime | None = None) -> list[dict]:
     """Store the texts decided, in one insert, and remember on each shipment what it was told. No commit."""
     overrides: dict = {}
-    keyed = [(due, decision, dedupe_key(due.row, decision, stamp)) for due in dues for decision in due.decisions]
+    keyed = [(due, decision, dedupe_key(due.row, decision, stamp)) for due in dues for decision in due.decisions
+             if _has_template(decision.kind)]
     landed = store_texts([
         compose(due.row, due.shop, d.kind, d.context, now=now, urgent=d.urgent, valid_for=d.valid_for,
                 dedupe_key=key, overrides=overrides) for due, d, key in keyed], now)
@@ -152,8 +172,9 @@ def record_decisions(shipment: Shipment, shop: Shop, decisions: list[Decision], 
     return record_all([Due(shipment, shop, lambda state: decisions, decisions)], now, stamp)
 
 
-def decide_with_limits(row, shop: Shop, decide, now: datetime) -> list[Decision]:
+def decide_with_limits(row, shop: Shop, decide, now: datetime,
+                       calibration: Calibration | None = None) -> list[Decision]:
     """Decide for one shipment: cheaply first, then with opt-out and the daily cap when a text is due."""
-    due = might_need_texts(row, shop, decide)
+    due = might_need_texts(row, shop, decide, calibration)
     limited = apply_limits([due], now) if due else []
     return limited[0].decisions if limited else []

@@ -2,6 +2,7 @@
 
 from app.models.carrier import Carrier, StatusEvent
 from app.models.conversation import Conversation, Feedback, OptOut
+from app.models.eta import EtaCalibration, EtaObservation, FirstEtaWait
 from app.models.message import Message
 from app.models.rebooking import RebookingCommand, ShopWebhook
 from app.models.shipment import Shipment
@@ -10,6 +11,9 @@ from app.models.shop import Shop, ShopTemplate
 __all__ = [
     "Carrier",
     "Conversation",
+    "EtaCalibration",
+    "EtaObservation",
+    "FirstEtaWait",
     "Feedback",
     "Message",
     "OptOut",

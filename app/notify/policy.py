@@ -14,18 +14,34 @@ Rules
 - arriving_soon and delay are the product's core: always on, never gated by
   `enabled_statuses`. A status text, out_for_delivery included, is sent only if the shop
   enabled it, once per shipment; failed_attempt may repeat (each attempt is news).
-- out_for_delivery: once, on the transition, with a narrowed window from the ETA, else
-  the promised window, else no time at all (context["window_source"] says which).
-  If arriving_soon is already due, only arriving_soon goes: two texts a minute apart
-  would be spam.
+Every time told comes from the carrier's ETA error model (app/eta, `state.calibration`;
+None is the conservative prior): a window is the narrowest that holds the arrival 95 % of
+the time at the current lead, so it is wide in the morning and narrows as the van nears.
+
+- out_for_delivery: once, with the calibrated window from the ETA, else the promised
+  window, else no time at all (context["window_source"] says which). When the scan comes
+  before any ETA it waits up to FIRST_ETA_WAIT (from `status_at`) for the route's first
+  ETA rather than tell the shop's five hours that ETA would contradict: the first ETA
+  sends it (`decide_on_eta`), or after the wait `decide_on_clock` (the sweeper) sends it
+  with what is known. If arriving_soon is already due, only arriving_soon goes: two texts
+  a minute apart would be spam.
 - arriving_soon: once, when ETA - now <= lead time; an ETA up to STALE_ETA in the
   past still counts (the driver is at the door), an older one is a stale update.
   `sent` is what makes it once: jitter around the threshold and late or out-of-order
-  updates find the kind there and return nothing.
-- delay: when the ETA passes the window's end by DELAY_GRACE; again only when the ETA
-  slipped DELAY_REPEAT_MARGIN past the last announced one. Only while in flight.
+  updates find the kind there and return nothing. "About N minutes" is the model's
+  median arrival, not the raw ETA (carriers' ETAs run early).
+- delay: only when the model is confident (p_late >= DELAY_CONFIDENCE) that the van comes
+  after the told window's end + DELAY_GRACE, and that end is at most DELAY_HORIZON away
+  (hours ahead one noisy ETA is no news, and a false apology is a broken promise too).
+  Its new window is calibrated like the morning one and becomes the told window, so a
+  second delay needs that window broken with the same confidence. Only while in flight.
   After arriving_soon went out the recipient already has a fresher estimate, so a delay
   then needs the driver to be at least lead time + DELAY_REPEAT_MARGIN away again.
+- held_up: once, after arriving_soon, when the van stalls: the ETA is HELD_UP_AFTER in the
+  past and the parcel has not come (planners that keep the ETA while the van stands still),
+  or the model is sure the van misses the arriving-soon window (planners that slide the ETA).
+- Earlier than expected gets no text: the window was chosen to hold early arrivals too,
+  and arriving_soon still warns 15 minutes ahead of whenever the van comes.
 - One update gives at most one text.
 
 Daily cap: every text counts, and nothing goes once texts_today >= daily_cap. While the
@@ -42,7 +58,10 @@ Contract with callers (state the policy cannot see)
 - After sending out_for_delivery, store context["window_from"/"window_to"] as the
   shipment's window_start/window_end: it is the promise the recipient now holds and
   delay is measured against it.
-- After sending delay, store context["new_eta"] as last_delay_eta (leave the window).
+- After sending delay, store context["new_eta"] as last_delay_eta and the new window as
+  the told one (announced_start/announced_end): the next delay is judged against it.
+- After sending arriving_soon, store its context["window_from"/"window_to"] as the told
+  window too: "about 15 minutes" is a promise, and held_up is judged against it.
 - `sent`: include queued texts. Reset out_for_delivery, arriving_soon, delay and
   last_delay_eta when a failed_attempt is recorded: the next attempt is a new run.
 """
@@ -50,11 +69,12 @@ Contract with callers (state the policy cannot see)
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from app.eta import Calibration, median_arrival, p_late, window_for
 from app.notify.statuses import IN_FLIGHT, TERMINAL
-from app.notify.windows import LATE_GRACE, is_late, is_today, minutes_away, narrow_window
+from app.notify.windows import LATE_GRACE, is_today, minutes_away
 
 # Statuses with a text of the same name; "registered" has none (the shop already
 # confirmed the order). out_for_delivery is handled on its own (narrowed window).
@@ -63,7 +83,7 @@ STATUS_KINDS = frozenset({
     "delivered", "returned", "cancelled",
 })
 REPEATABLE_STATUS_KINDS = frozenset({"failed_attempt"})
-URGENT_KINDS = frozenset({"out_for_delivery", "arriving_soon", "delay"})
+URGENT_KINDS = frozenset({"out_for_delivery", "arriving_soon", "delay", "held_up"})
 
 # Arriving soon is worthless once the driver has been and gone: it lives until
 # ETA + 5 min, at most 20 min (the default lead time plus a little).
@@ -77,7 +97,12 @@ DELAY_VALID_FOR = timedelta(hours=1)
 # Status news stays true for the day; 10 h is also Twilio's maximum ValidityPeriod.
 STATUS_VALID_FOR = timedelta(hours=10)
 DELAY_GRACE = LATE_GRACE  # 5 min: a window missed by minutes is not worth a text
-DELAY_REPEAT_MARGIN = timedelta(minutes=30)  # less is jitter, not news
+DELAY_REPEAT_MARGIN = timedelta(minutes=30)  # after arriving_soon, less is jitter, not news
+DELAY_CONFIDENCE = 0.8  # how sure the model must be that the told window breaks
+DELAY_HORIZON = timedelta(hours=2)  # further ahead, wait: the next ETAs know better
+FIRST_ETA_WAIT = timedelta(minutes=25)  # routes' first ETAs follow the loading scan within minutes
+HELD_UP_AFTER = timedelta(minutes=15)  # past the ETA this long after "almost there": say so (scans lag)
+HELD_UP_VALID_FOR = timedelta(minutes=30)
 RESERVED_FOR_ARRIVING_SOON = 1
 
 
@@ -99,6 +124,9 @@ class ShipmentState:
     enabled_statuses: frozenset[str]
     two_way: bool
     timezone: str = "UTC"  # the shop's: "today" and quiet hours are local
+    calibration: Calibration | None = None  # the carrier's ETA errors; None: the prior
+    status_at: datetime | None = None  # when the status began: bounds the wait for a first ETA
+    held_for_eta: bool = False  # an out_for_delivery text is waiting for this first ETA
 
 
 @dataclass(frozen=True)
@@ -148,31 +176,33 @@ def _arriving_soon(state: ShipmentState, now: datetime) -> Decision | None:
     if ahead > timedelta(minutes=state.lead_minutes) or ahead < -STALE_ETA:
         return None
     valid_for = min(ARRIVING_SOON_VALID_FOR, max(ahead, timedelta(0)) + ARRIVING_SOON_AFTER_ETA)
+    median = median_arrival(state.eta, ahead, state.calibration)
+    window_from, window_to = window_for(state.eta, ahead, state.calibration)
     context = {
-        "eta": state.eta,
-        "minutes": spoken_minutes(minutes_away(state.eta, now)),
+        "eta": median,
+        "minutes": spoken_minutes(minutes_away(median, now)),
+        "window_from": window_from,
+        "window_to": window_to,
         "two_way": state.two_way,
     }
     return Decision("arriving_soon", True, valid_for, context)
 
 
 def _delay(state: ShipmentState, now: datetime) -> Decision | None:
-    """Return the delay text if the ETA moved meaningfully past what was promised."""
+    """Return the delay text if the model is sure the told window will be broken."""
     eta = state.eta
-    if state.status not in IN_FLIGHT or eta is None or state.window_end is None:
+    if state.status not in IN_FLIGHT or eta is None or state.window_end is None or eta <= now:
         return None
-    if eta <= now or not is_late(eta, state.window_end, DELAY_GRACE):
-        return None
-    if state.last_delay_eta is not None:
-        if eta < state.last_delay_eta + DELAY_REPEAT_MARGIN:
-            return None
-    elif "delay" in state.sent:
+    if state.last_delay_eta is None and "delay" in state.sent:
         return None  # queued but not yet recorded: never a second "first" delay
     if "arriving_soon" in state.sent and (
         eta - now < timedelta(minutes=state.lead_minutes) + DELAY_REPEAT_MARGIN
     ):
         return None
-    new_from, new_to = narrow_window(eta)
+    deadline = state.window_end + DELAY_GRACE
+    if deadline - now > DELAY_HORIZON or p_late(eta, eta - now, deadline, state.calibration) < DELAY_CONFIDENCE:
+        return None
+    new_from, new_to = window_for(eta, eta - now, state.calibration)
     context = {
         "new_eta": eta,
         "new_window_from": new_from,
@@ -191,7 +221,7 @@ def _out_for_delivery(state: ShipmentState, now: datetime) -> Decision:
     the morning, so it waits for quiet hours to end like any other news.
     """
     if state.eta is not None:
-        (window_from, window_to), source = narrow_window(state.eta), "eta"
+        (window_from, window_to), source = window_for(state.eta, state.eta - now, state.calibration), "eta"
     elif state.window_start is not None and state.window_end is not None:
         window_from, window_to, source = state.window_start, state.window_end, "promised"
     else:
@@ -206,6 +236,48 @@ def _out_for_delivery(state: ShipmentState, now: datetime) -> Decision:
     return Decision("out_for_delivery", urgent, OUT_FOR_DELIVERY_VALID_FOR, context)
 
 
+def _awaiting_first_eta(state: ShipmentState, now: datetime) -> bool:
+    """Tell whether out_for_delivery should still wait for the route's first ETA."""
+    return state.eta is None and state.status_at is not None and now - state.status_at < FIRST_ETA_WAIT
+
+
+def first_eta_wait_ends(state: ShipmentState, now: datetime) -> datetime | None:
+    """Return when a held out_for_delivery text goes anyway, or None when nothing is held.
+
+    The caller records it and has the sweeper call `decide_on_clock` then.
+    """
+    if _silenced(state) or _finished(state) or not _out_for_delivery_owed(state):
+        return None
+    return state.status_at + FIRST_ETA_WAIT if _awaiting_first_eta(state, now) else None
+
+
+def _out_for_delivery_owed(state: ShipmentState) -> bool:
+    """Tell whether the out_for_delivery text is due but has not gone (nor been made moot)."""
+    return (state.status == "out_for_delivery" and "out_for_delivery" in state.enabled_statuses
+            and not state.sent & {"out_for_delivery", "arriving_soon"})
+
+
+def _held_out_for_delivery(state: ShipmentState, now: datetime) -> Decision | None:
+    """Return the out_for_delivery text held for a first ETA, once there is one or the wait is over."""
+    if not state.held_for_eta or not _out_for_delivery_owed(state) or _awaiting_first_eta(state, now):
+        return None
+    return _out_for_delivery(state, now)
+
+
+def _held_up(state: ShipmentState, now: datetime) -> Decision | None:
+    """Return "we're held up" once, when the van stalls after arriving_soon promised it."""
+    if state.status not in IN_FLIGHT or state.eta is None or "arriving_soon" not in state.sent:
+        return None
+    if "held_up" in state.sent:
+        return None
+    stalled = now - state.eta >= HELD_UP_AFTER
+    slipped = state.window_end is not None and state.eta > now and p_late(
+        state.eta, state.eta - now, state.window_end + DELAY_GRACE, state.calibration) >= DELAY_CONFIDENCE
+    if not (stalled or slipped):
+        return None
+    return Decision("held_up", True, HELD_UP_VALID_FOR, {"two_way": state.two_way})
+
+
 def _status_text(state: ShipmentState, now: datetime) -> Decision | None:
     """Return the text the new status calls for, if any."""
     if state.status == "out_for_delivery":
@@ -214,7 +286,9 @@ def _status_text(state: ShipmentState, now: datetime) -> Decision | None:
         due = _arriving_soon(state, now)  # core: due even when the shop disabled the status
         if due is not None or "out_for_delivery" in state.sent:
             return due
-        return _out_for_delivery(state, now) if "out_for_delivery" in state.enabled_statuses else None
+        if "out_for_delivery" not in state.enabled_statuses or _awaiting_first_eta(state, now):
+            return None
+        return _out_for_delivery(state, now)
     kind = state.status
     if kind not in STATUS_KINDS or kind not in state.enabled_statuses:
         return None
@@ -238,13 +312,25 @@ def decide_on_status(
 
 
 def decide_on_eta(state: ShipmentState, now: datetime) -> list[Decision]:
-    """Return the texts (zero or one) a new ETA calls for: arriving_soon wins over delay."""
+    """Return the texts (zero or one) a new ETA calls for: arriving_soon wins over the rest."""
     if _silenced(state) or _finished(state):
         return []
-    for decision in (_arriving_soon(state, now), _delay(state, now)):
+    for rule in (_arriving_soon, _held_out_for_delivery, _delay, _held_up):
+        decision = rule(state, now)
         if decision is not None and _within_cap(state, decision.kind):
             return [decision]
     return []
+
+
+def decide_on_clock(state: ShipmentState, now: datetime) -> list[Decision]:
+    """Return the text (zero or one) that time alone calls for: a held out_for_delivery whose wait ended.
+
+    Called only for shipments whose out_for_delivery text was held (`first_eta_wait_ends`).
+    """
+    if _silenced(state) or _finished(state):
+        return []
+    decision = _held_out_for_delivery(replace(state, held_for_eta=True), now)
+    return [decision] if decision is not None and _within_cap(state, decision.kind) else []
 
 
 def decide_on_update(

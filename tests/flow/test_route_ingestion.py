@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from app.eta import window_for
 from app.models import Message, Shipment
 from bijna_testing import YEAR, test_now
 
@@ -75,20 +76,25 @@ def test_events_move_status_forward_only_and_delivered_asks_for_a_rating(client,
     assert _kinds(db, shipment["id"]) == ["delivered"]
 
 
-def test_missing_the_announced_hour_is_a_delay_even_inside_the_shops_slot(client, db, make_shipment, carrier_headers,
-                                                                          clock):
+def test_missing_the_announced_window_is_a_delay_even_inside_the_shops_slot(client, db, make_shipment,
+                                                                            carrier_headers, clock):
     window = {"start": "2026-11-24T08:00:00+00:00", "end": "2026-11-24T13:00:00+00:00"}
     shipment = make_shipment(window=window)
-    clock.now = datetime(YEAR, 11, 24, 8, 0, tzinfo=UTC)
-    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(YEAR, 11, 24, 10, 0, tzinfo=UTC))])
+    clock.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    eta = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", eta)])
     row = db.session.get(Shipment, shipment["id"])
-    assert (row.announced_start.hour, row.announced_end.hour, row.announced_end.minute) == (9, 10, 40)
+    told = (row.announced_start, row.announced_end)
+    assert told == window_for(eta, eta - clock.now) and told[1] - told[0] < timedelta(hours=5)
     clock.now += timedelta(minutes=5)
-    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(YEAR, 11, 24, 11, 30, tzinfo=UTC))])
+    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", told[1] + timedelta(minutes=35))])
+    assert _kinds(db, shipment["id"]) == ["out_for_delivery"]  # hours ahead: one ETA is no apology yet
+    clock.now = told[1] - timedelta(minutes=30)
+    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", told[1] + timedelta(minutes=35))])
     assert _kinds(db, shipment["id"]) == ["out_for_delivery", "delay"]
     clock.now += timedelta(minutes=5)
-    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", datetime(YEAR, 11, 24, 11, 40, tzinfo=UTC))])
-    assert _kinds(db, shipment["id"]) == ["out_for_delivery", "delay"]  # ten more minutes is jitter, not news
+    _route(client, carrier_headers, "R1", clock.now, [("3SBIJ0001", told[1] + timedelta(minutes=45))])
+    assert _kinds(db, shipment["id"]) == ["out_for_delivery", "delay"]  # inside the new window: no news
 
 
 def test_a_failed_attempt_makes_the_next_day_news_again(client, db, make_shipment, carrier_headers, clock):

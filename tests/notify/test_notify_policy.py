@@ -6,14 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.eta import fit, median_arrival, window_for
 from app.notify.policy import (
     ARRIVING_SOON_VALID_FOR,
-    DELAY_REPEAT_MARGIN,
+    FIRST_ETA_WAIT,
     STATUS_VALID_FOR,
     ShipmentState,
+    decide_on_clock,
     decide_on_eta,
     decide_on_status,
     decide_on_update,
+    first_eta_wait_ends,
     spoken_minutes,
     still_relevant,
 )
@@ -54,13 +57,18 @@ def kinds(decisions) -> list[str]:
 
 
 def feed(state: ShipmentState, decisions) -> ShipmentState:
-    """Record decisions the way the jobs do: add to `sent`, count, remember delays."""
+    """Record decisions the way ingestion does: add to `sent`, count, remember delays and windows told."""
     for decision in decisions:
+        context = decision.context
+        told = (context.get("new_window_from") or context.get("window_from"),
+                context.get("new_window_to") or context.get("window_to"))
         state = replace(
             state,
             sent=state.sent | {decision.kind},
             texts_today=state.texts_today + 1,
-            last_delay_eta=decision.context.get("new_eta", state.last_delay_eta),
+            last_delay_eta=context.get("new_eta", state.last_delay_eta),
+            window_start=told[0] or state.window_start,
+            window_end=told[1] or state.window_end,
         )
     return state
 
@@ -128,8 +136,24 @@ def test_arriving_soon_is_sent_exactly_once_for_any_noisy_route(seed):
 def test_arriving_soon_says_minutes_the_way_people_do():
     decision = decide_on_eta(shipment(eta=NOW + minutes(13)), NOW)[0]
     assert decision.context["minutes"] == 15
-    assert decision.context["eta"] == NOW + minutes(13)
+    assert decision.context["eta"] == NOW + minutes(13)  # the prior's median is the ETA itself
     assert decision.context["two_way"] is True
+
+
+def test_about_n_minutes_is_the_models_median_when_etas_run_early():
+    late_by_three = fit([(lead, 3.0 + 0.1 * lead) for lead in range(0, 60) for _ in range(100)])
+    eta = NOW + minutes(12)
+    [decision] = decide_on_eta(shipment(eta=eta, calibration=late_by_three), NOW)
+    assert decision.context["eta"] == median_arrival(eta, minutes(12), late_by_three)
+    assert decision.context["eta"] > eta + minutes(3)
+    assert decision.context["minutes"] == 15  # 16 minutes, said as people do
+
+
+def test_arriving_soon_tells_a_short_window_that_becomes_the_promise():
+    [decision] = decide_on_eta(shipment(eta=NOW + minutes(14)), NOW)
+    start, end = decision.context["window_from"], decision.context["window_to"]
+    assert start >= NOW - minutes(5) and end >= NOW + minutes(14)
+    assert end - start <= minutes(45)
 
 
 @pytest.mark.parametrize(("exact", "spoken"), [(-3, 1), (0, 1), (3, 3), (9, 9), (12, 10),
@@ -186,14 +210,53 @@ def test_nothing_follows_the_end_of_a_shipment_even_out_of_order(ended):
 
 # --- out for delivery ----------------------------------------------------------------
 
-def test_out_for_delivery_narrows_the_window_around_the_eta():
-    state = shipment(eta=NOW + timedelta(hours=2, minutes=3))  # 14:03
-    [decision] = decide_on_status(state, "sorted", NOW)
+def test_out_for_delivery_tells_the_calibrated_window_around_the_eta():
+    eta = NOW + timedelta(hours=2, minutes=3)  # 14:03
+    [decision] = decide_on_status(shipment(eta=eta), "sorted", NOW)
     assert decision.kind == "out_for_delivery"
     assert decision.urgent
     assert decision.context["window_source"] == "eta"
-    assert decision.context["window_from"] == NOW + timedelta(hours=1, minutes=45)
-    assert decision.context["window_to"] == NOW + timedelta(hours=2, minutes=45)
+    start, end = decision.context["window_from"], decision.context["window_to"]
+    assert (start, end) == window_for(eta, eta - NOW)
+    assert start < eta < end and end - eta > eta - start  # leans late
+    assert end - start < timedelta(hours=5)  # never the shop's five hours when an ETA exists
+
+
+def test_out_for_delivery_window_is_as_narrow_as_the_carrier_earns():
+    steady = fit([(lead, 0.04 * lead * ((i % 21) - 10) / 10) for lead in range(0, 400, 2) for i in range(21)])
+    eta = NOW + timedelta(hours=2)
+    [prior] = decide_on_status(shipment(eta=eta), "sorted", NOW)
+    [learnt] = decide_on_status(shipment(eta=eta, calibration=steady), "sorted", NOW)
+    prior_width = prior.context["window_to"] - prior.context["window_from"]
+    learnt_width = learnt.context["window_to"] - learnt.context["window_from"]
+    assert learnt_width <= timedelta(hours=1) < prior_width
+
+
+def test_out_for_delivery_waits_for_the_first_eta_instead_of_the_shops_five_hours():
+    scanned = shipment(eta=None, status_at=NOW)
+    assert decide_on_status(scanned, "sorted", NOW) == []
+    assert first_eta_wait_ends(scanned, NOW) == NOW + FIRST_ETA_WAIT
+    # The route's first ETA sends it, with a window from the model.
+    first = replace(scanned, eta=NOW + timedelta(hours=1), held_for_eta=True)
+    [decision] = decide_on_eta(first, NOW + minutes(10))
+    assert decision.kind == "out_for_delivery" and decision.context["window_source"] == "eta"
+    # An ETA for a parcel that never waited is no reason for an out_for_delivery text.
+    assert decide_on_eta(replace(first, held_for_eta=False), NOW + minutes(10)) == []
+
+
+def test_out_for_delivery_goes_with_what_is_known_when_no_eta_comes():
+    scanned = shipment(eta=None, status_at=NOW)
+    assert decide_on_clock(scanned, NOW + FIRST_ETA_WAIT - minutes(1)) == []
+    [decision] = decide_on_clock(scanned, NOW + FIRST_ETA_WAIT)
+    assert decision.context["window_source"] == "promised"
+    sent = replace(scanned, sent=frozenset({"out_for_delivery"}))
+    assert decide_on_clock(sent, NOW + FIRST_ETA_WAIT) == []
+
+
+def test_a_late_loading_scan_does_not_wait():
+    scanned = shipment(eta=None, status_at=NOW - FIRST_ETA_WAIT)
+    assert kinds(decide_on_status(scanned, "sorted", NOW)) == ["out_for_delivery"]
+    assert first_eta_wait_ends(scanned, NOW) is None
 
 
 def test_out_for_delivery_without_eta_uses_the_promised_window():
@@ -231,49 +294,63 @@ def test_out_for_delivery_respects_the_shops_choice_but_arriving_soon_is_core():
 # --- delay ---------------------------------------------------------------------------
 
 WINDOW_END = NOW + timedelta(hours=5)
+NEAR_END = WINDOW_END - minutes(30)  # half an hour before the told window closes
 
 
 @pytest.mark.parametrize(
-    ("eta", "expected"),
+    ("eta_after_window", "expected"),
     [
-        (WINDOW_END, []),
-        (WINDOW_END + minutes(5), []),  # within grace
-        (WINDOW_END + minutes(6), ["delay"]),
-        (WINDOW_END + timedelta(hours=3), ["delay"]),
+        (0, []),
+        (5, []),  # a coin toss is no news
+        (10, []),  # likely late, not sure enough for an apology
+        (20, ["delay"]),
+        (180, ["delay"]),
     ],
 )
-def test_delay_when_eta_passes_the_window(eta, expected):
-    assert kinds(decide_on_eta(shipment(eta=eta), NOW)) == expected
+def test_delay_only_when_the_model_is_sure_the_window_breaks(eta_after_window, expected):
+    assert kinds(decide_on_eta(shipment(eta=WINDOW_END + minutes(eta_after_window)), NEAR_END)) == expected
 
 
-def test_delay_context_has_the_new_window_and_eta():
-    eta = WINDOW_END + minutes(32)  # 17:32
-    [decision] = decide_on_eta(shipment(eta=eta), NOW)
+@pytest.mark.parametrize("eta_after_window", [6, 30, 180])
+def test_no_delay_on_an_eta_hours_ahead_of_the_window_end(eta_after_window):
+    # At noon the window ends at 17:00: one noisy morning ETA past it is no reason to apologise.
+    assert decide_on_eta(shipment(eta=WINDOW_END + minutes(eta_after_window)), NOW) == []
+
+
+def test_a_learnt_carrier_is_believed_sooner():
+    sharp = fit([(lead, 0.02 * lead * ((i % 11) - 5) / 5) for lead in range(0, 200) for i in range(11)])
+    state = shipment(eta=WINDOW_END + minutes(10), calibration=sharp)
+    assert kinds(decide_on_eta(state, NEAR_END)) == ["delay"]
+
+
+def test_delay_context_has_a_calibrated_new_window_and_eta():
+    eta = WINDOW_END + minutes(32)
+    [decision] = decide_on_eta(shipment(eta=eta), NEAR_END)
     assert decision.urgent
     assert decision.context["new_eta"] == eta
-    assert decision.context["new_window_from"] == WINDOW_END + minutes(15)
-    assert decision.context["new_window_to"] == WINDOW_END + minutes(75)
+    assert (decision.context["new_window_from"], decision.context["new_window_to"]) == window_for(
+        eta, eta - NEAR_END)
+    assert decision.context["new_window_from"] < eta < decision.context["new_window_to"]
 
 
-def test_delay_is_sent_again_only_after_a_meaningful_slip():
-    state = shipment()
-    sent = []
-    for eta_after_window in [20, 25, 40, 49, 50, 79, 81, 70, 110, 111]:
-        decisions = decide_on_eta(replace(state, eta=WINDOW_END + minutes(eta_after_window)), NOW)
+def test_a_second_delay_only_when_the_new_window_breaks_too():
+    state, now, sent = shipment(), NEAR_END, []
+    for eta_after_window in [40, 50, 35, 55, 60, 150]:
+        decisions = decide_on_eta(replace(state, eta=WINDOW_END + minutes(eta_after_window)), now)
         sent += [(d.kind, eta_after_window) for d in decisions]
         state = feed(state, decisions)
-    assert sent == [("delay", 20), ("delay", 50), ("delay", 81), ("delay", 111)]
-    assert DELAY_REPEAT_MARGIN == minutes(30)
+        now += minutes(5)
+    assert sent == [("delay", 40), ("delay", 150)]
 
 
 def test_delay_queued_but_not_recorded_is_not_repeated():
     state = shipment(eta=WINDOW_END + minutes(90), sent=frozenset({"delay"}))
-    assert decide_on_eta(state, NOW) == []
+    assert decide_on_eta(state, NEAR_END) == []
 
 
 @pytest.mark.parametrize("status", ["registered", "failed_attempt", "exception"])
 def test_no_delay_when_not_in_flight(status):
-    assert decide_on_eta(shipment(status=status, eta=WINDOW_END + minutes(60)), NOW) == []
+    assert decide_on_eta(shipment(status=status, eta=WINDOW_END + minutes(60)), NEAR_END) == []
 
 
 def test_no_delay_for_an_eta_already_in_the_past():
@@ -290,9 +367,37 @@ def test_arriving_soon_wins_over_delay_when_both_are_due():
 def test_after_arriving_soon_a_delay_needs_the_driver_far_away_again():
     now = WINDOW_END
     state = shipment(sent=frozenset({"arriving_soon"}))
-    assert decide_on_eta(replace(state, eta=now + minutes(20)), now) == []
-    assert decide_on_eta(replace(state, eta=now + minutes(44)), now) == []
+    assert kinds(decide_on_eta(replace(state, eta=now + minutes(44)), now)) == ["held_up"]
     assert kinds(decide_on_eta(replace(state, eta=now + minutes(45)), now)) == ["delay"]
+
+
+# --- held up -------------------------------------------------------------------------
+
+def test_held_up_once_when_the_van_stalls_after_arriving_soon():
+    state, sent = shipment(), []
+    eta = NOW + minutes(14)  # the planner keeps this ETA while the van stands still
+    for tick in range(0, 60, 2):
+        decisions = decide_on_eta(replace(state, eta=eta), NOW + minutes(tick))
+        sent += [(d.kind, tick) for d in decisions]
+        state = feed(state, decisions)
+    assert sent == [("arriving_soon", 0), ("held_up", 30)]
+
+
+def test_held_up_when_the_eta_slides_past_the_arriving_soon_promise():
+    state, sent = shipment(), []
+    for tick in range(0, 60, 2):
+        now = NOW + minutes(tick)
+        eta = NOW + minutes(14) if tick < 10 else now + minutes(4)  # a jam: "any minute now"
+        decisions = decide_on_eta(replace(state, eta=eta), now)
+        sent += [d.kind for d in decisions]
+        state = feed(state, decisions)
+    assert sent == ["arriving_soon", "held_up"]
+
+
+def test_no_held_up_while_the_van_keeps_its_word():
+    state = feed(shipment(), decide_on_eta(shipment(eta=NOW + minutes(14)), NOW))
+    for tick in range(0, 14):
+        assert decide_on_eta(replace(state, eta=NOW + minutes(14) + minutes(tick % 3)), NOW + minutes(tick)) == []
 
 
 # --- status texts ------------------------------------------------------------------
@@ -354,7 +459,7 @@ def test_cap_keeps_a_slot_for_arriving_soon():
 def test_cap_reserve_is_released_once_arriving_soon_went_out():
     state = shipment(texts_today=5, sent=frozenset({"arriving_soon"}),
                      eta=WINDOW_END + timedelta(hours=2))
-    assert kinds(decide_on_eta(state, NOW)) == ["delay"]
+    assert kinds(decide_on_eta(state, NEAR_END)) == ["delay"]
 
 
 def test_cap_reserve_does_not_block_the_delivered_text():
@@ -374,7 +479,9 @@ def test_nothing_at_all_once_the_cap_is_reached():
     ("changes", "previous", "expected"),
     [
         ({"status": "in_transit", "eta": NOW + minutes(10)}, "sorted", ["arriving_soon"]),
-        ({"status": "delayed", "eta": WINDOW_END + minutes(60)}, "in_transit", ["delay"]),
+        ({"status": "delayed", "eta": WINDOW_END + minutes(60)}, "in_transit", ["delayed"]),  # hours ahead
+        ({"status": "delayed", "eta": NOW + minutes(150), "window_end": NOW + minutes(60)}, "in_transit",
+         ["delay"]),
         ({"eta": WINDOW_END + minutes(60)}, "sorted", ["out_for_delivery"]),
         ({"status": "in_transit"}, "sorted", ["in_transit"]),
         ({"eta": NOW + minutes(10)}, "out_for_delivery", ["arriving_soon"]),

@@ -1,0 +1,98 @@
+"""Learn each carrier's ETA errors from its delivered stops (the model itself is app/eta, pure).
+
+- While routes are pushed, `observations` picks, per stop, the first ETA heard in each lead-time
+  bin (a stop whose bin did not change since the last push costs nothing), and `store_observations`
+  inserts those few rows, keeping the first when a bin is seen again.
+- When the van reaches a stop (delivered, or a failed attempt: the driver was at the door),
+  `record_arrival` stamps the stop's observations with the moment.
+- Hourly, `learn_eta_errors` (a sweep) refits each carrier's calibration from the residuals
+  (arrival - ETA) of the last LEARN_FROM days and stores it; ingestion reads it once per push.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from app.eta import Calibration, fit, lead_bin
+from app.extensions import db
+from app.models import EtaCalibration, EtaObservation
+from app.models.base import insert_ignoring_duplicates
+
+LEARN_FROM = timedelta(days=28)
+RELEARN_EVERY = timedelta(hours=1)
+KEEP_OBSERVATIONS = timedelta(days=60)
+# An "arrival" this far from the ETA is a scan uploaded late or a parcel never loaded, not an ETA error.
+IMPLAUSIBLE = timedelta(hours=8)
+_CACHE_SIZE = 64
+_parsed: dict[tuple[str, datetime], Calibration] = {}
+
+
+def carrier_calibration(carrier_id: str) -> Calibration | None:
+    """Return the carrier's learnt calibration (None: none yet, the prior applies). One small query."""
+    row = db.session.execute(select(EtaCalibration.computed_at, EtaCalibration.model)
+                             .where(EtaCalibration.carrier_id == carrier_id)).first()
+    if row is None:
+        return None
+    key = (carrier_id, row.computed_at)
+    if key not in _parsed:  # parsed once per process and version, not per push
+        if len(_parsed) >= _CACHE_SIZE:
+            _parsed.clear()
+        _parsed[key] = Calibration.from_json(row.model)
+    return _parsed[key]
+
+
+def observation(carrier_id: str, row, eta: datetime, observed_at: datetime) -> dict | None:
+    """Return the observation row for this ETA if it is the stop's first in a new lead-time bin."""
+    bin_now = lead_bin((eta - observed_at).total_seconds() / 60)
+    if row.eta is not None and row.eta_observed_at is not None:
+        if lead_bin((row.eta - row.eta_observed_at).total_seconds() / 60) == bin_now:
+            return None  # the bin's first ETA was stored when the stop entered it
+    return {"carrier_id": carrier_id, "shipment_id": row.id, "attempt": row.attempt or 1, "lead_bin": bin_now,
+            "lead_minutes": (eta - observed_at).total_seconds() / 60, "eta": eta, "observed_at": observed_at}
+
+
+def store_observations(rows: list[dict]) -> None:
+    """Insert observations, keeping the first per stop, attempt and bin. No commit."""
+    insert_ignoring_duplicates(EtaObservation, rows, ["shipment_id", "attempt", "lead_bin"])
+
+
+def record_arrival(shipment_id: str, attempt: int, arrived_at: datetime) -> None:
+    """Stamp the stop's observations for this attempt with the moment the van came. No commit."""
+    db.session.execute(update(EtaObservation).where(
+        EtaObservation.shipment_id == shipment_id, EtaObservation.attempt == attempt,
+        EtaObservation.arrived_at.is_(None)).values(arrived_at=arrived_at))
+
+
+def residuals(carrier_id: str, since: datetime) -> list[tuple[float, float]]:
+    """Return (lead minutes, error minutes) for the carrier's arrivals since `since`."""
+    rows = db.session.execute(select(EtaObservation.lead_minutes, EtaObservation.eta, EtaObservation.arrived_at)
+                              .where(EtaObservation.carrier_id == carrier_id, EtaObservation.arrived_at >= since)
+                              .execution_options(yield_per=10_000))
+    return [(lead, (arrived - eta).total_seconds() / 60) for lead, eta, arrived in rows
+            if abs(arrived - eta) <= IMPLAUSIBLE]
+
+
+def learn_eta_errors(now: datetime) -> int:
+    """Refit the calibration of every carrier with new arrivals (at most hourly); return how many."""
+    since = now - LEARN_FROM
+    latest = dict(db.session.execute(select(EtaObservation.carrier_id, func.max(EtaObservation.arrived_at))
+                                     .where(EtaObservation.arrived_at >= since)
+                                     .group_by(EtaObservation.carrier_id)).all())
+    stored = dict(db.session.execute(select(EtaCalibration.carrier_id, EtaCalibration.computed_at)).all())
+    learnt = 0
+    for carrier_id in latest:
+        computed = stored.get(carrier_id)
+        if computed is not None and now - RELEARN_EVERY < computed <= now:
+            continue
+        data = residuals(carrier_id, since)
+        calibration = fit(data)
+        row = db.session.get(EtaCalibration, carrier_id) or EtaCalibration(carrier_id=carrier_id)
+        row.model, row.residuals, row.computed_at = calibration.to_json(), len(data), now
+        db.session.add(row)
+        db.session.commit()
+        learnt += 1
+    db.session.execute(delete(EtaObservation).where(EtaObservation.observed_at < now - KEEP_OBSERVATIONS))
+    db.session.commit()
+    return learnt
