@@ -17,9 +17,12 @@ Rules, in order:
 - After "delivered" a digit is a 1-5 rating of that parcel.
 - A letter answers the open slot offer or "which parcel?" question; an expired offer is made
   again with fresh slots, an unknown letter is clarified.
-- neighbour / new_slot / pickup_point act on the parcel the conversation is about: the slot
-  offer's parcel, else the number's only live parcel; with several live parcels Bijna asks
-  which one and remembers the reply until it is answered. It never guesses.
+- neighbour / new_slot / pickup_point act on the parcel the last question was about (an
+  arriving-soon, delay or failed-attempt text, or a slot offer), else on the number's only
+  live parcel. Bijna asks "which parcel?" only when more than one parcel is still open to the
+  choice (live, not already rebooked, no change pending), and remembers the reply until it is
+  answered. An answer about a parcel that has ended is refused kindly, never moved to another.
+- A new slot asked for with a day or time ("liever woensdag") carries that wish to the offer.
 - Anything else gets one clarifying text per question.
 - Automatic answers (clarify, help, disambiguation, unknown_number) are capped per number per
   day, so an auto-responder can never keep a loop going.
@@ -39,6 +42,7 @@ QUESTION_CONTEXTS = {
     "failed_attempt": "arriving_soon",
     "delivered": "delivered",
     "slot_offer": "slot_offer",
+    "slot_offer_instead": "slot_offer",  # "nothing free on Wednesday; these are:" asks the same
     "disambiguation": "disambiguation",
 }
 LETTERED = ("slot_offer", "disambiguation")
@@ -58,6 +62,7 @@ class Parcel:
     shipment_id: str
     order_ref: str
     shop_name: str
+    open: bool = True  # still open to a choice: not already rebooked, no change pending at the carrier
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,11 @@ def decide(situation: Situation, reply: Reply) -> Plan:
 
 
 def _pending(reply: Reply) -> dict:
-    return {"intent": reply.intent, "note": reply.note}
+    """Return the reply as it waits for "which parcel?" (JSON: it is kept on the Conversation row)."""
+    pending = {"intent": reply.intent, "note": reply.note}
+    if reply.when is not None:
+        pending["wish"] = reply.when.as_dict()
+    return pending
 
 
 def _letter(situation: Situation, letter: str) -> Plan:
@@ -158,29 +167,43 @@ def _letter(situation: Situation, letter: str) -> Plan:
 
 
 def _option(situation: Situation, pending: dict) -> Plan:
-    """Act on neighbour / new slot / pickup point for the one parcel it can mean, or ask which."""
+    """Act on neighbour / new slot / pickup point for the one parcel it can mean, or ask which.
+
+    The last question named its parcel: the reply is about that one, unless another parcel of
+    the number is just as open to the choice. Without such a question, the number's only open
+    parcel is meant (or its only live one, when every one has been rebooked already).
+    """
     live = [parcel.shipment_id for parcel in situation.parcels]
     about = situation.question_shipment_id
-    if situation.question == "slot_offer" and about in live:
-        return _act(about, pending)  # the offer named its parcel: the conversation is about it
-    if len(live) == 1:
-        return _act(live[0], pending)
+    if about is not None and about not in live:
+        return Plan("too_late", about, reply="rebook_refused", reason="no_live_parcel")
     if not live:
-        return Plan("too_late", about, reply="rebook_refused" if about else None, reason="no_live_parcel")
+        return Plan("too_late", reason="no_live_parcel")
+    open_ids = [parcel.shipment_id for parcel in situation.parcels if parcel.open]
+    if about is not None:  # a slot offer, or its parcel rebooked already: the choice is about that one
+        if situation.question == "slot_offer" or about not in open_ids or len(open_ids) == 1:
+            return _act(about, pending)
+    elif len(candidates := _choosable(situation)) == 1:
+        return _act(candidates[0], pending)
     return _ask_which(situation, pending)
+
+
+def _choosable(situation: Situation) -> list[str]:
+    """Return the parcels a "which parcel?" question offers: the open ones, else every live one."""
+    return [p.shipment_id for p in situation.parcels if p.open] or [p.shipment_id for p in situation.parcels]
 
 
 def _act(shipment_id: str, pending: dict) -> Plan:
     intent = pending["intent"]
     if intent == "new_slot":
-        return Plan("offer_slots", shipment_id)
+        return Plan("offer_slots", shipment_id, params={"wish": pending["wish"]} if pending.get("wish") else {})
     if intent == "neighbour":
         return Plan("rebook", shipment_id, rebooking="neighbour", params={"note": pending.get("note")})
     return Plan("rebook", shipment_id, rebooking="pickup_point", params={"pickup_point_id": None})
 
 
 def _ask_which(situation: Situation, pending: dict, reason: str = "several_live_parcels") -> Plan:
-    choices = tuple(parcel.shipment_id for parcel in situation.parcels[:MAX_PARCEL_CHOICES])
+    choices = tuple(_choosable(situation)[:MAX_PARCEL_CHOICES])
     if pending.get("intent") not in OPTION_INTENTS or len(choices) < 2:
         return clarify(situation)
     plan = Plan("disambiguate", choices=choices, pending=pending, reply="disambiguation", reason=reason)

@@ -19,7 +19,10 @@ from app.models.base import insert_ignoring_duplicates
 from app.notify.templates import render
 from app.notify.windows import format_slot
 from app.outbox import Text
+from app.rebooking.service import MAX_SLOTS
 from app.replies.conversation import OPTION_TTL
+from app.replies.slot_wishes import describe, slots_for_wish
+from app.replies.wishes import Wish
 from app.texts import compose, shop_override
 
 NEUTRAL_NAME = "Bijna"
@@ -51,16 +54,30 @@ def slot_lines(options: Sequence[dict]) -> list[str]:
 
 
 def offer_slots(conversation: Conversation, shipment: Shipment, slots: Sequence[Slot], now: datetime,
-                dedupe_key: str) -> Text:
-    """Remember the slots as lettered options and return the slot_offer text listing them."""
+                dedupe_key: str, wish: dict | None = None) -> Text:
+    """Remember the slots as lettered options and return the text listing them (at most MAX_SLOTS).
+
+    With a wish ("liever woensdag", stored as `Wish.as_dict`), only the slots that fit it are
+    offered; when none do, the text says so and offers the others (slot_offer_instead). Pass
+    every slot the carrier has, so a Saturday wish finds Saturday beyond the first five.
+    """
     shop, language = shipment.shop, language_of(shipment)
+    kind, extra = "slot_offer", {}
+    if wish:
+        wanted = Wish.from_dict(wish)
+        slots, met = slots_for_wish(wanted, slots, now, shop.timezone)
+        if not met:
+            kind, extra = "slot_offer_instead", {"wish": describe(wanted, language)}
+        if not slots:  # the reply itself ruled out every slot there is
+            clear_options(conversation, now)
+            return compose(shipment, shop, "rebook_refused", {}, now=now, dedupe_key=dedupe_key)
     options = [{"letter": letter, "slot_id": slot.id, "starts_at": slot.starts_at.isoformat(),
                 "ends_at": slot.ends_at.isoformat(),
                 "label": format_slot(slot.starts_at, slot.ends_at, shop.timezone, language)}
-               for letter, slot in zip(ascii_uppercase, slots)]
-    conversation.shipment_id, conversation.question, conversation.options = shipment.id, "slot_offer", options
+               for letter, slot in zip(ascii_uppercase, slots[:MAX_SLOTS])]
+    conversation.shipment_id, conversation.question, conversation.options = shipment.id, kind, options
     conversation.pending_intent, conversation.expires_at, conversation.updated_at = None, now + OPTION_TTL, now
-    return compose(shipment, shop, "slot_offer", {"slot_lines": slot_lines(options)}, now=now,
+    return compose(shipment, shop, kind, {"slot_lines": slot_lines(options), **extra}, now=now,
                    valid_for=OPTION_TTL, dedupe_key=dedupe_key)
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 
 from app.extensions import db
-from app.models import Conversation, Message, OptOut, Shipment, Shop
+from app.models import Conversation, Message, OptOut, RebookingCommand, Shipment, Shop
 from app.notify.statuses import LIVE
 from app.replies.conversation import (
     AUTO_REPLY_KINDS,
@@ -45,7 +45,7 @@ def read_scene(phone: str, to: str | None, keyword: str | None, conversation: Co
     """Return what is known about `phone`, replying to our number `to`, at `now`."""
     shops = _shops_sending_from(to)
     live = _live_parcels(phone, shops)
-    question = _last_question(phone, shops, now)
+    question = _last_question(phone, shops, {s.id for s in live}, now)
     kind = question.kind if question else None
     context = context_of(kind)
     options: tuple[dict, ...] = ()
@@ -64,7 +64,7 @@ def read_scene(phone: str, to: str | None, keyword: str | None, conversation: Co
         options=options,
         options_expired=bool(options and conversation.expires_at and conversation.expires_at <= now),
         pending=conversation.pending_intent if context == "disambiguation" else None,
-        parcels=tuple(Parcel(s.id, s.order_ref, s.shop.name) for s in live),
+        parcels=_parcels(live),
         opted_out=db.session.execute(select(exists().where(OptOut.phone == phone))).scalar(),
         clarified=_sent(phone, ("clarify",), since, now) > 0,
         auto_replies=_sent(phone, AUTO_REPLY_KINDS, now - AUTO_REPLY_WINDOW, now),
@@ -90,18 +90,40 @@ def _live_parcels(phone: str, shops: set[str] | None) -> list[Shipment]:
                                        Shipment.notify.is_(True))
     if shops is not None:
         statement = statement.where(Shipment.shop_id.in_(shops))
-    return list(db.session.execute(statement.order_by(Shipment.created_at, Shipment.id)).scalars())
+    # Oldest first; orders created in the same moment by their number, so "A" and "B" never swap.
+    order = (Shipment.created_at, Shipment.order_ref, Shipment.id)
+    return list(db.session.execute(statement.order_by(*order)).scalars())
 
 
-def _last_question(phone: str, shops: set[str] | None, now: datetime) -> Message | None:
-    """Return the newest text to the number that asked something, and reached it, recently."""
+def _last_question(phone: str, shops: set[str] | None, live: set[str], now: datetime) -> Message | None:
+    """Return the newest text to the number that asked something, and reached it, recently.
+
+    Texts decided together (one route push) share a moment; of those, one about a live parcel
+    is the question, so a parcel cancelled since does not make the reply "too late".
+    """
     statement = select(Message).where(
         Message.direction == "out", Message.to_number == phone, Message.kind.in_(tuple(QUESTION_CONTEXTS)),
         Message.status.notin_(UNSENT), Message.created_at >= now - QUESTION_TTL, Message.created_at <= now,
         or_(Message.send_after.is_(None), Message.send_after <= now))
     if shops is not None:
         statement = statement.where(or_(Message.shop_id.in_(shops), Message.shop_id.is_(None)))
-    return db.session.execute(statement.order_by(Message.created_at.desc()).limit(1)).scalar()
+    order = [Message.created_at.desc()]
+    if live:
+        order.append(case((Message.shipment_id.in_(live), 0), else_=1))
+    return db.session.execute(statement.order_by(*order, Message.id.desc()).limit(1)).scalar()
+
+
+def _parcels(live: list[Shipment]) -> tuple[Parcel, ...]:
+    """Return the live parcels, each marked open unless a change was already made or is pending.
+
+    A parcel the recipient already rebooked (its instruction is set) or whose change is on its
+    way to the carrier is no longer a candidate for "which parcel?".
+    """
+    pending = set(db.session.execute(select(RebookingCommand.shipment_id).where(
+        RebookingCommand.shipment_id.in_([s.id for s in live]), RebookingCommand.status == "pending")).scalars()
+    ) if live else set()
+    return tuple(Parcel(s.id, s.order_ref, s.shop.name, open=not s.instruction and s.id not in pending)
+                 for s in live)
 
 
 def _own_shipments(phone: str, ids: set[str]) -> dict[str, Shipment]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.models import Conversation, Message, OptOut, RebookingCommand, Shipment
 from replies_testing import (
     PHONE,
+    delivered_event,
     kinds_to,
     last_text,
     reply,
@@ -294,3 +296,76 @@ def test_an_unclear_reply_about_a_parcel_that_has_ended_offers_no_choices(app, c
     run_jobs()
     assert kinds_to(db) == ["arriving_soon", "rebook_refused"]
     assert db.session.execute(select(RebookingCommand)).first() is None
+
+
+def _leave_the_choice(how, client, app, db, carrier_headers, shop_headers, clock, run_jobs, other) -> None:
+    """Take the other parcel out of the choice the way a real day does: delivered, rebooked or cancelled."""
+    if how == "delivered":
+        delivered_event(client, carrier_headers, "3SBIJ0002", clock.now)
+    elif how == "cancelled":
+        response = client.post(f"/api/v1/shipments/{other['id']}/cancel", headers=shop_headers)
+        assert response.status_code == 200, response.get_json()
+    elif how == "rebooked":
+        reply(client, app, "bij de buren")  # both parcels are open still: Bijna asks which one
+        run_jobs()
+        assert kinds_to(db)[-1] == "disambiguation"
+        letter = next(o["letter"] for o in db.session.get(Conversation, PHONE).options
+                      if o["shipment_id"] == other["id"])
+        _step(clock)
+        reply(client, app, letter)
+    run_jobs()
+
+
+@pytest.mark.parametrize("how", ["delivered", "rebooked", "cancelled"])
+def test_a_reply_after_arriving_soon_is_about_that_parcel_when_the_other_left_the_choice(
+        how, app, client, db, make_shipment, carrier_headers, shop_headers, sim, t0, clock, run_jobs):
+    mine = make_shipment(order_ref="1234", tracking_number="3SBIJ0001")
+    other = make_shipment(order_ref="5678", tracking_number="3SBIJ0002")
+    for number in ("3SBIJ0001", "3SBIJ0002"):
+        sim.add_parcel(number, "R1")
+    route_push(client, carrier_headers, t0, [("3SBIJ0002", 5), ("3SBIJ0001", 40)])  # the other one comes first
+    run_jobs()
+    _step(clock)
+    _leave_the_choice(how, client, app, db, carrier_headers, shop_headers, clock, run_jobs, other)
+    asked_before = kinds_to(db).count("disambiguation")
+
+    _step(clock)
+    route_push(client, carrier_headers, clock.now, [("3SBIJ0001", 10)])
+    run_jobs()
+    assert kinds_to(db)[-1] == "arriving_soon" and last_text(db).shipment_id == mine["id"]
+    _step(clock)
+    reply(client, app, "2")
+    run_jobs()
+
+    offer = last_text(db)
+    assert (offer.kind, offer.shipment_id) == ("slot_offer", mine["id"])
+    assert kinds_to(db).count("disambiguation") == asked_before  # no "which parcel?" this time
+
+
+def test_two_open_parcels_texted_together_still_ask_which_one(app, client, db, make_shipment, carrier_headers, sim,
+                                                              t0, clock, run_jobs):
+    make_shipment(order_ref="1234", tracking_number="3SBIJ0001")
+    make_shipment(order_ref="5678", tracking_number="3SBIJ0002")
+    route_push(client, carrier_headers, t0, [("3SBIJ0001", 10), ("3SBIJ0002", 12)])
+    _step(clock)
+    reply(client, app, "2")
+    run_jobs()
+    assert kinds_to(db) == ["arriving_soon", "arriving_soon", "disambiguation"]
+
+
+def test_a_parcel_cancelled_after_both_were_texted_leaves_the_other_to_act_on(app, client, db, make_shipment,
+                                                                             carrier_headers, shop_headers, sim,
+                                                                             t0, clock, run_jobs):
+    mine = make_shipment(order_ref="1234", tracking_number="3SBIJ0001")
+    other = make_shipment(order_ref="5678", tracking_number="3SBIJ0002")
+    for number in ("3SBIJ0001", "3SBIJ0002"):
+        sim.add_parcel(number, "R1")
+    route_push(client, carrier_headers, t0, [("3SBIJ0002", 10), ("3SBIJ0001", 12)])  # two texts, one moment
+    run_jobs()
+    _step(clock)
+    assert client.post(f"/api/v1/shipments/{other['id']}/cancel", headers=shop_headers).status_code == 200
+    reply(client, app, "1")
+    run_jobs()
+    command = db.session.execute(select(RebookingCommand)).scalar_one()
+    assert command.shipment_id == mine["id"] and command.action == "neighbour"
+    assert "disambiguation" not in kinds_to(db) and "rebook_refused" not in kinds_to(db)

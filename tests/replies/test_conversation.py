@@ -15,6 +15,7 @@ from app.replies.conversation import (
     decide,
 )
 from app.replies.parser import Reply
+from app.replies.wishes import Wish
 
 A = Parcel("ship-a", "1234", "Bloemenhuis")
 B = Parcel("ship-b", "98765", "Boekhandel")
@@ -210,3 +211,51 @@ def test_the_parser_is_told_how_many_letters_are_on_offer():
 def test_no_choices_are_offered_for_a_parcel_that_has_ended():
     ended = Situation(question="arriving_soon", question_shipment_id="ship-a")
     assert plan_of(ended, "unknown") == Plan("ignore", reason="no_live_parcel")
+
+
+# "Which parcel?" only when more than one parcel is still open to the choice.
+REBOOKED_B = Parcel("ship-b", "98765", "Boekhandel", open=False)
+REBOOKED_A = Parcel("ship-a", "1234", "Bloemenhuis", open=False)
+C = Parcel("ship-c", "555", "Bloemenhuis")
+
+
+@pytest.mark.parametrize("situation, reply, plan", [
+    # the arriving-soon text named A; B was rebooked already (or has a change pending): A is meant
+    (Situation(question="arriving_soon", question_shipment_id="ship-a", parcels=(A, REBOOKED_B)),
+     Reply("new_slot"), Plan("offer_slots", "ship-a")),
+    # A itself was rebooked already: changing one's mind about A, not about B
+    (Situation(question="arriving_soon", question_shipment_id="ship-a", parcels=(REBOOKED_A, B)),
+     Reply("neighbour"), Plan("rebook", "ship-a", rebooking="neighbour", params={"note": None})),
+    (Situation(question="arriving_soon", question_shipment_id="ship-a", parcels=(REBOOKED_A, REBOOKED_B)),
+     Reply("neighbour"), Plan("rebook", "ship-a", rebooking="neighbour", params={"note": None})),
+    # no question named a parcel: the only open one is meant
+    (Situation(parcels=(REBOOKED_A, B)), Reply("pickup_point"),
+     Plan("rebook", "ship-b", rebooking="pickup_point", params={"pickup_point_id": None})),
+    # the parcel the text was about has ended since: refused, never moved to the other parcel
+    (Situation(question="arriving_soon", question_shipment_id="ship-a", parcels=(B,)), Reply("neighbour"),
+     Plan("too_late", "ship-a", reply="rebook_refused", reason="no_live_parcel")),
+    # a day named for the new slot travels with the plan
+    (ASKED, Reply("new_slot", when=Wish(days=(("weekday", 2, 0),))),
+     Plan("offer_slots", "ship-a", params={"wish": {"days": [["weekday", 2, 0]]}})),
+])
+def test_a_reply_is_about_the_parcel_asked_about_unless_another_is_just_as_open(situation, reply, plan):
+    assert decide(situation, reply) == plan
+
+
+@pytest.mark.parametrize("parcels, choices", [
+    ((A, B), ("ship-a", "ship-b")),
+    ((A, REBOOKED_B, C), ("ship-a", "ship-c")),  # a rebooked parcel is not offered as a letter
+    ((REBOOKED_A, REBOOKED_B), ("ship-a", "ship-b")),  # all rebooked, none named: any of them may be meant
+])
+def test_which_parcel_offers_the_parcels_open_to_the_choice(parcels, choices):
+    plan = plan_of(Situation(question="none", parcels=parcels), "neighbour")
+    assert (plan.action, plan.choices) == ("disambiguate", choices)
+
+
+def test_a_wish_waits_with_which_parcel_and_comes_back_with_the_letter():
+    asked = plan_of(Situation(question="arriving_soon", question_shipment_id="ship-a", parcels=(A, B)),
+                    "new_slot", when=Wish(parts=("evening",)))
+    assert asked.pending == {"intent": "new_slot", "note": None, "wish": {"parts": ["evening"]}}
+    answered = plan_of(Situation(question="disambiguation", parcels=(A, B), options=WHICH, pending=asked.pending),
+                       "slot_choice", choice="B")
+    assert answered == Plan("offer_slots", "ship-b", params={"wish": {"parts": ["evening"]}})
