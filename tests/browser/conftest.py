@@ -82,10 +82,10 @@ def screenshot():
     """Save a full-page screenshot under test-artifacts/browser; BIJNA_DOCS_SCREENSHOTS=1 also copies to docs/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name: str, *, docs: str | None = None) -> Path:
-        """Save `name`.png; with the flag set, also as docs/screenshots/`docs`.png."""
+    def take(page, name: str, *, docs: str | None = None, full_page: bool = True) -> Path:
+        """Save `name`.png (the whole page, or the first screen); with the flag set, also as docs/screenshots/."""
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         if docs and os.environ.get("BIJNA_DOCS_SCREENSHOTS") == "1":
             DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, DOCS_SCREENSHOTS / f"{docs}.png")
