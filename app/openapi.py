@@ -97,7 +97,7 @@ operation("patch", "/api/v1/shop", "Change the shop's settings (a new webhook en
 operation("post", "/api/v1/shop/webhook-secret", "Rotate the webhook signing secret (shown once)", None, "ShopOut")
 
 # Paths like /api/v1/shop/templates/{kind}/{language} are one unbreakable word: on a phone they
-# break after a slash (<wbr>), else anywhere (overflow-wrap): nothing may be wider than the screen.
+# break before a {parameter} (<wbr>), else anywhere (overflow-wrap): nothing wider than the screen.
 _DOCS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bijna API</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <link rel="icon" href="{{ url_for('static', filename='favicon.svg') }}" type="image/svg+xml">
@@ -110,7 +110,7 @@ h3{font-size:1rem}ul{padding-left:1.2rem}</style>
 Authenticate with <code>Authorization: Bearer &lt;key&gt;</code>. Errors are
 <code>{"error": {"code", "message", "fields"}}</code>.</p>
 {% for path, ops in spec.paths.items() %}{% for method, op in ops.items() %}
-<h2><code>{{ method|upper }} {{ path|e|replace('/', '/<wbr>'|safe) }}</code></h2><p>{{ op.summary }}</p>
+<h2><code>{{ method|upper }} {{ path|e|replace('/{', '/<wbr>{'|safe) }}</code></h2><p>{{ op.summary }}</p>
 {% if op.requestBody %}<p>Body:
 <code>{{ op.requestBody.content['application/json'].schema['$ref'].rsplit('/', 1)[-1] }}</code></p>{% endif %}
 {% endfor %}{% endfor %}
