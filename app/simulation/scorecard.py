@@ -132,8 +132,9 @@ def score(stops: Iterable[StopDay]) -> Scorecard:
             about_hits += abs(soon.minutes - lead) <= ABOUT_TOLERANCE
     card.last_window_held = _share(held, card.last_window_n)
     card.morning_window_held = _share(morning_held, card.last_window_n)
-    card.morning_width_median, card.morning_width_p90 = quantile(morning_widths, 0.5), quantile(morning_widths, 0.9)
-    card.last_width_median, card.last_width_p90 = quantile(last_widths, 0.5), quantile(last_widths, 0.9)
+    if morning_widths:
+        card.morning_width_median, card.morning_width_p90 = median(morning_widths), quantile(morning_widths, 0.9)
+        card.last_width_median, card.last_width_p90 = median(last_widths), quantile(last_widths, 0.9)
     card.false_delays_per_100 = 100 * card.false_delay_texts / card.delivered if card.delivered else None
     card.soon_n = len(soon_leads)
     if soon_leads:
