@@ -17,11 +17,6 @@ def wall_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def unix_wall_time() -> float:
-    """Return the real time in seconds: for signatures another party checks against its own clock."""
-    return wall_clock().timestamp()
-
-
 def now() -> datetime:
     """Return the current time (aware UTC): config CLOCK inside an app context when set, else the wall clock."""
     if has_app_context():

@@ -19,6 +19,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -79,8 +80,10 @@ class TwilioStandin:
     """Accept, list and fetch messages like Twilio, in memory, with injectable faults."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, max_messages: int | None = None
+        self, host: str = "127.0.0.1", port: int = 0, max_messages: int | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self._clock = clock  # Twilio's own clock: tests that move time move it too
         self._lock = threading.Lock()
         self._max_messages = max_messages  # long benchmarks: keep only the newest
         self._address = (host, port)
@@ -154,7 +157,7 @@ class TwilioStandin:
 
     def set_status(self, sid: str, status: str, error_code: int | None = None) -> None:
         """Move a message on (e.g. to "sent"), as Twilio would after queueing it."""
-        now = datetime.now(UTC)
+        now = self._clock()
         with self._lock:
             message = self._messages[sid]
             message.update(status=status, error_code=error_code, date_updated=_rfc2822(now))
@@ -263,7 +266,7 @@ class TwilioStandin:
         """Store an accepted message and return its Twilio representation."""
         sid = "SM" + secrets.token_hex(16)
         service = form.get("MessagingServiceSid")
-        now = _rfc2822(datetime.now(UTC))
+        now = _rfc2822(self._clock())
         uri = f"{API_PREFIX}/{account_sid}/Messages/{sid}.json"
         message = {
             "account_sid": account_sid,

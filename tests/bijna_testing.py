@@ -44,7 +44,7 @@ def app_config(**overrides) -> dict:
     """The config every test app starts from."""
     return {"ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": DATABASE_URL.replace(
         "postgresql://", "postgresql+psycopg://"), "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
-        "PUBLIC_BASE_URL": "https://bijna.test", "SMS_PROVIDER": "simulator", **overrides}
+        "PUBLIC_BASE_URL": "https://bijna.test", "SMS_PROVIDER": "simulator", "CLOCK": test_now, **overrides}
 
 
 def shipment_body(**overrides) -> dict:

@@ -16,7 +16,6 @@ from app import create_app
 from app.extensions import db as _db
 from bijna_testing import DB_NAME, REDIS_URL, app_config, recreate_database, shipment_body, test_now
 
-
 # Run a second time by `make test` with BIJNA_TEST_YEARS_AHEAD set (see bijna_testing.YEARS_AHEAD):
 # the tests where a wall-clock read in product code would change what happens.
 CLOCK_SENSITIVE = ("flow/test_route_day.py", "flow/test_sending.py", "flow/test_retention.py",
@@ -36,8 +35,7 @@ def app():
     """One app for the run, on a database migrated from empty by Alembic."""
     recreate_database(DB_NAME)
     os.environ.setdefault("REDIS_URL", REDIS_URL)
-    # The app's clock is the tests' clock: the wall clock, moved with the run (see bijna_testing).
-    application = create_app(app_config(CLOCK=test_now))
+    application = create_app(app_config())  # its clock is test_now, moved with the run (bijna_testing)
     with application.app_context():
         upgrade(directory=str(application.config["MIGRATIONS_DIR"]))
         _db.engine.dispose()
@@ -130,7 +128,7 @@ def twilio(app, db):
 
     saved = {key: app.config[key] for key in ("SMS_PROVIDER", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
                                               "TWILIO_FROM", "TWILIO_API_BASE_URL")}
-    with TwilioStandin() as standin:
+    with TwilioStandin(clock=test_now) as standin:
         app.config.update(SMS_PROVIDER="twilio", TWILIO_ACCOUNT_SID="AC" + "0" * 32, TWILIO_AUTH_TOKEN="test-token",
                           TWILIO_FROM="+3197010203040", TWILIO_API_BASE_URL=standin.base_url)
         app.extensions.pop("sms_provider", None)

@@ -12,9 +12,9 @@ from replies_testing import CARRIER_SECRET, WEBHOOK_SECRET
 
 
 @pytest.fixture(scope="session")
-def sim_url():
-    """One carrier simulator for the run, on a real loopback port."""
-    with serve_in_thread(create_sim(CARRIER_SECRET, seed=7)) as base_url:
+def sim_url(app):
+    """One carrier simulator for the run, on a real loopback port, living on the app's (test) clock."""
+    with serve_in_thread(create_sim(CARRIER_SECRET, seed=7, clock=lambda: app.config["CLOCK"]())) as base_url:
         yield base_url
 
 

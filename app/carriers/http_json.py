@@ -21,7 +21,7 @@ from app.carriers.adapter import (
     Slot,
 )
 from app.carriers.signing import SIGNATURE_HEADER, sign
-from app.clock import unix_wall_time
+from app.clock import now
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 USER_AGENT = "Bijna-carrier-adapter/1"
@@ -60,7 +60,7 @@ class HttpJsonCarrier:
         timeout: float = 5.0,
         session: requests.Session | None = None,
         *,
-        clock: Callable[[], float] = unix_wall_time,
+        clock: Callable[[], float] = lambda: now().timestamp(),
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"carrier base URL must be http(s): {base_url!r}")

@@ -145,12 +145,13 @@ def test_an_unknown_number_gets_one_neutral_text_a_day_and_nothing_else(app, cli
 def test_several_live_parcels_ask_which_one_and_act_only_on_that_one(app, client, db, make_shipment,
                                                                      carrier_headers, sim, t0, clock, run_jobs):
     first = make_shipment(order_ref="1234", tracking_number="3SBIJ0001")
+    _step(clock)  # the letters follow the order the parcels were created in
     second = make_shipment(order_ref="5678", tracking_number="3SBIJ0002")
     other = make_shipment(order_ref="9999", tracking_number="3SBIJ0003",
                           recipient={"phone": STRANGER, "name": "Piet"})
     for number in ("3SBIJ0001", "3SBIJ0002", "3SBIJ0003"):
         sim.add_parcel(number, "R1")
-    route_push(client, carrier_headers, t0, [("3SBIJ0001", 10), ("3SBIJ0002", 12), ("3SBIJ0003", 14)])
+    route_push(client, carrier_headers, clock.now, [("3SBIJ0001", 10), ("3SBIJ0002", 12), ("3SBIJ0003", 14)])
 
     _step(clock)
     reply(client, app, "bij de buren aub, nr 12")
@@ -182,8 +183,9 @@ def test_several_live_parcels_ask_which_one_and_act_only_on_that_one(app, client
 def test_an_unclear_answer_to_which_parcel_repeats_the_letters(app, client, db, make_shipment, carrier_headers, sim,
                                                                t0, clock, run_jobs):
     make_shipment(order_ref="1234", tracking_number="3SBIJ0001")
+    _step(clock)  # the letters follow the order the parcels were created in
     make_shipment(order_ref="5678", tracking_number="3SBIJ0002")
-    route_push(client, carrier_headers, t0, [("3SBIJ0001", 10), ("3SBIJ0002", 12)])
+    route_push(client, carrier_headers, clock.now, [("3SBIJ0001", 10), ("3SBIJ0002", 12)])
     _step(clock)
     reply(client, app, "3")
     run_jobs()
