@@ -161,7 +161,7 @@ def _terms(words: list[str]) -> list[_Term]:
                 found.append(_Term(i, "part", PART_WORDS[word]))
                 if prev == "this":
                     found.append(_Term(i, "day", ("in", 0, 0)))
-        elif word in ("pm", "am") and not (prev or "").isdecimal():  # "Thursday pm"
+        elif word in ("pm", "am") and (prev in WEEKDAYS or prev in RELATIVE):  # "Thursday pm", not "I am"
             found.append(_Term(i, "after" if word == "pm" else "before", 12 * 60))
         elif word in ("noon", "middaguur", "twaalven") and prev in AFTER | BEFORE | AT:
             found.append(_Term(i, _hour_kind(words, i, prev), 12 * 60))

@@ -75,6 +75,7 @@ def wish_of(text: str, context: str = "arriving_soon") -> dict | None:
     ("Not home till 7", {"after": 1140}),  # busy until then: from then on
     ("ik werk tot 17u, morgen na 17u?", {"days": [["in", 1, 0]], "after": 1020}),
     ("Thursday pm please", {"days": [["weekday", THU, 0]], "after": 720}),
+    ("I am home after 6, tomorrow?", {"days": [["in", 1, 0]], "after": 1080}),
     ("Can it come Wed evening?", {"days": [["weekday", WED, 0]], "parts": ["evening"]}),
     ("vr middag", {"days": [["weekday", FRI, 0]], "parts": ["afternoon"]}),
     # dates
