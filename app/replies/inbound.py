@@ -19,9 +19,11 @@ from sqlalchemy import delete, or_, select, update
 
 from app.carriers.adapter import CarrierRefused
 from app.extensions import db
+from app.messaging.compose import compose
+from app.messaging.opt_outs import opt_out
+from app.messaging.outbox import MessageDraft, enqueue_due, store_texts
 from app.models import Message, OptOut, Shipment
 from app.models.base import insert_ignoring_duplicates, new_id
-from app.outbox import Text, enqueue_due, store_texts
 from app.phones import mask
 from app.rebooking import service as rebooking
 from app.replies.conversation import PROVIDER_KEYWORDS, Plan, clarify, decide
@@ -36,9 +38,7 @@ from app.replies.offers import (
 )
 from app.replies.parser import MAX_BODY, parse_reply
 from app.replies.situation import Scene, read_scene
-from app.texts import compose
 from app.tracking.feedback import FeedbackRefused, store_feedback
-from workers.sending import opt_out
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ def unread(now: datetime, limit: int = 5000) -> list[str]:
 
 
 def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
-               carrier_reachable: bool) -> tuple[list[Text], list[str]]:
+               carrier_reachable: bool) -> tuple[list[MessageDraft], list[str]]:
     """Do what the plan says; return the texts to queue and the rebooking commands to enqueue."""
     phone, conversation = message.from_number, scene.conversation
     shipment = scene.shipments.get(plan.shipment_id or "")
@@ -157,10 +157,10 @@ def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
     def key(kind: str) -> str:
         return f"in:{message.id}:{kind}"
 
-    def about_number(kind: str, **extra) -> Text:
+    def about_number(kind: str, **extra) -> MessageDraft:
         return number_text(phone, kind, shop, language, now, key(kind), extra)
 
-    def about_parcel(kind: str, **extra) -> Text:
+    def about_parcel(kind: str, **extra) -> MessageDraft:
         return compose(shipment, shipment.shop, kind, extra, now=now, dedupe_key=key(kind))
 
     action = plan.action
@@ -201,7 +201,7 @@ def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
 
 
 def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachable: bool,
-           about_parcel) -> list[Text]:
+           about_parcel) -> list[MessageDraft]:
     """Fetch the carrier's slots and offer them as letters; say so kindly when none can be had."""
     reason = rebooking.blocker(shipment, "reschedule")
     if reason == "other_rebooking_pending":

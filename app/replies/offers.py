@@ -14,16 +14,16 @@ from sqlalchemy import select
 
 from app.carriers.adapter import Slot
 from app.extensions import db
+from app.messaging.compose import compose, shop_override
+from app.messaging.outbox import MessageDraft
 from app.models import Conversation, Shipment, Shop
 from app.models.base import insert_ignoring_duplicates
 from app.notify.templates import render
 from app.notify.windows import format_slot
-from app.outbox import Text
 from app.rebooking.service import MAX_SLOTS
 from app.replies.conversation import OPTION_TTL
 from app.replies.slot_wishes import describe, slots_for_wish
 from app.replies.wishes import Wish
-from app.texts import compose, shop_override
 
 NEUTRAL_NAME = "Bijna"
 DUTCH_PREFIXES = ("+31", "+32")
@@ -54,7 +54,7 @@ def slot_lines(options: Sequence[dict]) -> list[str]:
 
 
 def offer_slots(conversation: Conversation, shipment: Shipment, slots: Sequence[Slot], now: datetime,
-                dedupe_key: str, wish: dict | None = None) -> Text:
+                dedupe_key: str, wish: dict | None = None) -> MessageDraft:
     """Remember the slots as lettered options and return the text listing them (at most MAX_SLOTS).
 
     With a wish ("liever woensdag", stored as `Wish.as_dict`), only the slots that fit it are
@@ -82,7 +82,7 @@ def offer_slots(conversation: Conversation, shipment: Shipment, slots: Sequence[
 
 
 def ask_which_parcel(conversation: Conversation, phone: str, shipments: Sequence[Shipment], pending: dict,
-                     now: datetime, dedupe_key: str) -> Text:
+                     now: datetime, dedupe_key: str) -> MessageDraft:
     """Remember which letter means which parcel and return the disambiguation text.
 
     Only this number's own parcels are listed, by order number and shop: nothing about
@@ -100,12 +100,12 @@ def ask_which_parcel(conversation: Conversation, phone: str, shipments: Sequence
 
 
 def number_text(phone: str, kind: str, shop: Shop | None, language: str, now: datetime, dedupe_key: str,
-                extra: dict | None = None, valid_for=None) -> Text:
+                extra: dict | None = None, valid_for=None) -> MessageDraft:
     """Return a text about the number rather than one parcel, in the shop's voice when one shop applies."""
     context = {"shop_name": shop.name if shop else NEUTRAL_NAME, "first_name": "", "tracking_url": "",
                "two_way": True, **(extra or {})}
     override = shop_override(shop.id, kind, language) if shop else None
-    return Text(to=phone, kind=kind, body=render(kind, language, context, override),
+    return MessageDraft(to=phone, kind=kind, body=render(kind, language, context, override),
                 shop_id=shop.id if shop else None, dedupe_key=dedupe_key, valid_for=valid_for)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from app.clock import now
-from app.webhooks.status import record_status
+from app.messaging.delivery_status import record_status
 from app.webhooks.twilio_signature import twilio_signed
 
 bp = Blueprint("twilio_webhooks", __name__, url_prefix="/webhooks/twilio")
