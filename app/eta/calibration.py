@@ -8,9 +8,11 @@ The method (explainable on purpose: quantile bins over residuals, split-conforma
   4 hours. Scores are pooled per lead-time bin (LEAD_BINS: 0-5, 5-10, 10-20, 20-40, 40-80,
   80-160, 160-320, 320+ minutes), so each bin can still learn its own shape.
 - Per bin the predictive distribution of the score is the Dirichlet-process posterior
-  `F = (k * F_prior + n * F_data) / (k + n)`: the empirical distribution of the n scores,
-  shrunk toward a conservative prior with PRIOR_STRENGTH = k pseudo-observations. With no
-  data it is the prior; with a few it cannot overfit; with thousands it is the data.
+  `F = (k * F_prior + w * F_data) / (k + w)`: the empirical distribution of the bin's
+  scores, shrunk toward a conservative prior with PRIOR_STRENGTH = k pseudo-observations.
+  Stops of one day share its errors (the driver's pace, a jam, the planner's traffic bias),
+  so the data weigh as their *days*, not their count: w = min(n, PER_DAY * days). With no
+  data it is the prior; two days of a hundred stops cannot overfit; after a month it is the data.
 - F is stored as its quantiles at PROBS (0.5 % steps). A window of coverage c is the
   shortest interval [q(p), q(p + c)] over that grid (split-conformal: held-out residuals fall
   in it with probability >= c); p_late and the median read the same quantiles.
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 LEAD_BINS = (0, 5, 10, 20, 40, 80, 160, 320)  # lower edges, minutes; the last bin is open-ended
 PROBS = tuple(round(0.005 * i, 3) for i in range(1, 200))  # 0.005 .. 0.995
 PRIOR_STRENGTH = 40  # pseudo-observations: weight of the prior against a bin's own data
+PER_DAY = 8  # what one day's residuals in a bin are worth, in independent observations
 SPREAD_SHARE, SPREAD_MINUTES = 0.15, 3.0
 # Beyond 8 hours (a route planned the evening before) the error is about the day's plan, not the
 # hours in between: the spread stops growing there.
@@ -73,16 +76,17 @@ def prior_cdf(score: float) -> float:
     return _interpolate(score, _PRIOR_SCORE, _PRIOR_P)
 
 
-def _bin_quantiles(scores: list[float], strength: float) -> tuple[float, ...]:
-    """Return the posterior score quantiles at PROBS for one bin's sorted scores."""
+def _bin_quantiles(scores: list[float], strength: float, weight: float | None = None) -> tuple[float, ...]:
+    """Return the posterior score quantiles at PROBS for one bin's sorted scores (weighing `weight`)."""
     n = len(scores)
+    weight = n if weight is None else min(weight, n)
     if n == 0:
         return tuple(round(_interpolate(p, _PRIOR_P, _PRIOR_SCORE), 4) for p in PROBS)
     low = min(_PRIOR_SCORE[0], scores[0]) - 1.0
     high = max(_PRIOR_SCORE[-1], scores[-1]) + 1.0
 
     def cdf(x: float) -> float:
-        return (strength * prior_cdf(x) + bisect_right(scores, x)) / (strength + n)
+        return (strength * prior_cdf(x) + weight * bisect_right(scores, x) / n) / (strength + weight)
 
     quantiles = []
     for p in PROBS:  # the smallest x with F(x) >= p, by bisection (F is monotone)
@@ -150,14 +154,19 @@ class Calibration:
         return table[best] * unit, table[best + steps] * unit
 
 
-def fit(residuals: Iterable[tuple[float, float]], strength: float = PRIOR_STRENGTH) -> Calibration:
-    """Learn a calibration from (lead minutes, error minutes) pairs, shrunk toward the prior."""
+def fit(residuals: Iterable[tuple[float, float]], strength: float = PRIOR_STRENGTH,
+        days: int | None = None) -> Calibration:
+    """Learn a calibration from (lead minutes, error minutes) pairs over `days` days, shrunk toward the prior.
+
+    Without `days` every residual counts as independent (right for synthetic, unrelated errors).
+    """
     scores: list[list[float]] = [[] for _ in LEAD_BINS]
     for lead, error in residuals:
         scores[lead_bin(lead)].append(error / spread(lead))
     for bin_scores in scores:
         bin_scores.sort()
-    return Calibration(tuple(_bin_quantiles(s, strength) for s in scores), tuple(len(s) for s in scores))
+    weight = None if days is None else PER_DAY * max(days, 1)
+    return Calibration(tuple(_bin_quantiles(s, strength, weight) for s in scores), tuple(len(s) for s in scores))
 
 
 PRIOR = Calibration(tuple(_bin_quantiles([], PRIOR_STRENGTH) for _ in LEAD_BINS), tuple(0 for _ in LEAD_BINS))

@@ -65,13 +65,17 @@ def record_arrival(shipment_id: str, attempt: int, arrived_at: datetime) -> None
         EtaObservation.arrived_at.is_(None)).values(arrived_at=arrived_at))
 
 
-def residuals(carrier_id: str, since: datetime) -> list[tuple[float, float]]:
-    """Return (lead minutes, error minutes) for the carrier's arrivals since `since`."""
+def residuals(carrier_id: str, since: datetime) -> tuple[list[tuple[float, float]], int]:
+    """Return (lead minutes, error minutes) for the carrier's arrivals since `since`, and on how many days."""
     rows = db.session.execute(select(EtaObservation.lead_minutes, EtaObservation.eta, EtaObservation.arrived_at)
                               .where(EtaObservation.carrier_id == carrier_id, EtaObservation.arrived_at >= since)
                               .execution_options(yield_per=10_000))
-    return [(lead, (arrived - eta).total_seconds() / 60) for lead, eta, arrived in rows
-            if abs(arrived - eta) <= IMPLAUSIBLE]
+    pairs, days = [], set()
+    for lead, eta, arrived in rows:
+        if abs(arrived - eta) <= IMPLAUSIBLE:
+            pairs.append((lead, (arrived - eta).total_seconds() / 60))
+            days.add(arrived.date())
+    return pairs, len(days)
 
 
 def learn_eta_errors(now: datetime) -> int:
@@ -86,8 +90,8 @@ def learn_eta_errors(now: datetime) -> int:
         computed = stored.get(carrier_id)
         if computed is not None and now - RELEARN_EVERY < computed <= now:
             continue
-        data = residuals(carrier_id, since)
-        calibration = fit(data)
+        data, days = residuals(carrier_id, since)
+        calibration = fit(data, days=days)
         row = db.session.get(EtaCalibration, carrier_id) or EtaCalibration(carrier_id=carrier_id)
         row.model, row.residuals, row.computed_at = calibration.to_json(), len(data), now
         db.session.add(row)

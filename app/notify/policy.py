@@ -25,7 +25,8 @@ the time at the current lead, so it is wide in the morning and narrows as the va
   sends it (`decide_on_eta`), or after the wait `decide_on_clock` (the sweeper) sends it
   with what is known. If arriving_soon is already due, only arriving_soon goes: two texts
   a minute apart would be spam.
-- arriving_soon: once, when ETA - now <= lead time; an ETA up to STALE_ETA in the
+- arriving_soon: once, when the model's median arrival - now <= lead time (carriers' ETAs
+  run early or late by a learnable bias); an ETA up to STALE_ETA in the
   past still counts (the driver is at the door), an older one is a stale update.
   `sent` is what makes it once: jitter around the threshold and late or out-of-order
   updates find the kind there and return nothing. "About N minutes" is the model's
@@ -68,13 +69,23 @@ Contract with callers (state the policy cannot see)
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from app.eta import Calibration, median_arrival, p_late, window_for
+from app.eta import window_for
+from app.notify.eta_texts import (  # noqa: F401  (re-exported: callers read the rules' figures here)
+    ARRIVING_SOON_VALID_FOR,
+    DELAY_CONFIDENCE,
+    DELAY_HORIZON,
+    HELD_UP_AFTER,
+    arriving_soon,
+    delay,
+    held_up,
+    spoken_minutes,
+)
+from app.notify.shipment_state import Decision, ShipmentState  # noqa: F401  (re-exported)
 from app.notify.statuses import IN_FLIGHT, TERMINAL
-from app.notify.windows import LATE_GRACE, is_today, minutes_away
+from app.notify.windows import is_today
 
 # Statuses with a text of the same name; "registered" has none (the shop already
 # confirmed the order). out_for_delivery is handled on its own (narrowed window).
@@ -85,65 +96,12 @@ STATUS_KINDS = frozenset({
 REPEATABLE_STATUS_KINDS = frozenset({"failed_attempt"})
 URGENT_KINDS = frozenset({"out_for_delivery", "arriving_soon", "delay", "held_up"})
 
-# Arriving soon is worthless once the driver has been and gone: it lives until
-# ETA + 5 min, at most 20 min (the default lead time plus a little).
-ARRIVING_SOON_VALID_FOR = timedelta(minutes=20)
-ARRIVING_SOON_AFTER_ETA = timedelta(minutes=5)
-STALE_ETA = timedelta(minutes=5)  # an ETA further in the past is an old update
 # A one-hour window told two hours late is still mostly ahead of the recipient.
 OUT_FOR_DELIVERY_VALID_FOR = timedelta(hours=2)
-# A delay text an hour late has usually been overtaken by the next ETA.
-DELAY_VALID_FOR = timedelta(hours=1)
 # Status news stays true for the day; 10 h is also Twilio's maximum ValidityPeriod.
 STATUS_VALID_FOR = timedelta(hours=10)
-DELAY_GRACE = LATE_GRACE  # 5 min: a window missed by minutes is not worth a text
-DELAY_REPEAT_MARGIN = timedelta(minutes=30)  # after arriving_soon, less is jitter, not news
-DELAY_CONFIDENCE = 0.8  # how sure the model must be that the told window breaks
-DELAY_HORIZON = timedelta(hours=2)  # further ahead, wait: the next ETAs know better
 FIRST_ETA_WAIT = timedelta(minutes=25)  # routes' first ETAs follow the loading scan within minutes
-HELD_UP_AFTER = timedelta(minutes=15)  # past the ETA this long after "almost there": say so (scans lag)
-HELD_UP_VALID_FOR = timedelta(minutes=30)
 RESERVED_FOR_ARRIVING_SOON = 1
-
-
-@dataclass(frozen=True)
-class ShipmentState:
-    """A shipment as the policy sees it, after the update was applied."""
-
-    status: str
-    notify: bool
-    opted_out: bool
-    window_start: datetime | None
-    window_end: datetime | None
-    eta: datetime | None
-    lead_minutes: int
-    sent: frozenset[str]
-    last_delay_eta: datetime | None
-    texts_today: int
-    daily_cap: int
-    enabled_statuses: frozenset[str]
-    two_way: bool
-    timezone: str = "UTC"  # the shop's: "today" and quiet hours are local
-    calibration: Calibration | None = None  # the carrier's ETA errors; None: the prior
-    status_at: datetime | None = None  # when the status began: bounds the wait for a first ETA
-    held_for_eta: bool = False  # an out_for_delivery text is waiting for this first ETA
-
-
-@dataclass(frozen=True)
-class Decision:
-    """One text to send: its kind (= template name) and how to send it."""
-
-    kind: str
-    urgent: bool
-    valid_for: timedelta
-    context: dict
-
-
-def spoken_minutes(minutes: int) -> int:
-    """Round minutes the way people say them: exact below 10, else to the nearest 5."""
-    if minutes < 10:
-        return max(minutes, 1)
-    return 5 * math.floor(minutes / 5 + 0.5)
 
 
 def _silenced(state: ShipmentState) -> bool:
@@ -166,52 +124,6 @@ def _within_cap(state: ShipmentState, kind: str) -> bool:
         and state.status in IN_FLIGHT
     )
     return not reserving or state.texts_today < state.daily_cap - RESERVED_FOR_ARRIVING_SOON
-
-
-def _arriving_soon(state: ShipmentState, now: datetime) -> Decision | None:
-    """Return the arriving_soon text if it is due now."""
-    if state.status not in IN_FLIGHT or state.eta is None or "arriving_soon" in state.sent:
-        return None
-    ahead = state.eta - now
-    if ahead > timedelta(minutes=state.lead_minutes) or ahead < -STALE_ETA:
-        return None
-    valid_for = min(ARRIVING_SOON_VALID_FOR, max(ahead, timedelta(0)) + ARRIVING_SOON_AFTER_ETA)
-    median = median_arrival(state.eta, ahead, state.calibration)
-    window_from, window_to = window_for(state.eta, ahead, state.calibration)
-    context = {
-        "eta": median,
-        "minutes": spoken_minutes(minutes_away(median, now)),
-        "window_from": window_from,
-        "window_to": window_to,
-        "two_way": state.two_way,
-    }
-    return Decision("arriving_soon", True, valid_for, context)
-
-
-def _delay(state: ShipmentState, now: datetime) -> Decision | None:
-    """Return the delay text if the model is sure the told window will be broken."""
-    eta = state.eta
-    if state.status not in IN_FLIGHT or eta is None or state.window_end is None or eta <= now:
-        return None
-    if state.last_delay_eta is None and "delay" in state.sent:
-        return None  # queued but not yet recorded: never a second "first" delay
-    if "arriving_soon" in state.sent and (
-        eta - now < timedelta(minutes=state.lead_minutes) + DELAY_REPEAT_MARGIN
-    ):
-        return None
-    deadline = state.window_end + DELAY_GRACE
-    if deadline - now > DELAY_HORIZON or p_late(eta, eta - now, deadline, state.calibration) < DELAY_CONFIDENCE:
-        return None
-    new_from, new_to = window_for(eta, eta - now, state.calibration)
-    context = {
-        "new_eta": eta,
-        "new_window_from": new_from,
-        "new_window_to": new_to,
-        "window_from": state.window_start,
-        "window_to": state.window_end,
-        "two_way": state.two_way,
-    }
-    return Decision("delay", True, DELAY_VALID_FOR, context)
 
 
 def _out_for_delivery(state: ShipmentState, now: datetime) -> Decision:
@@ -264,26 +176,12 @@ def _held_out_for_delivery(state: ShipmentState, now: datetime) -> Decision | No
     return _out_for_delivery(state, now)
 
 
-def _held_up(state: ShipmentState, now: datetime) -> Decision | None:
-    """Return "we're held up" once, when the van stalls after arriving_soon promised it."""
-    if state.status not in IN_FLIGHT or state.eta is None or "arriving_soon" not in state.sent:
-        return None
-    if "held_up" in state.sent:
-        return None
-    stalled = now - state.eta >= HELD_UP_AFTER
-    slipped = state.window_end is not None and state.eta > now and p_late(
-        state.eta, state.eta - now, state.window_end + DELAY_GRACE, state.calibration) >= DELAY_CONFIDENCE
-    if not (stalled or slipped):
-        return None
-    return Decision("held_up", True, HELD_UP_VALID_FOR, {"two_way": state.two_way})
-
-
 def _status_text(state: ShipmentState, now: datetime) -> Decision | None:
     """Return the text the new status calls for, if any."""
     if state.status == "out_for_delivery":
         if "arriving_soon" in state.sent:
             return None
-        due = _arriving_soon(state, now)  # core: due even when the shop disabled the status
+        due = arriving_soon(state, now)  # core: due even when the shop disabled the status
         if due is not None or "out_for_delivery" in state.sent:
             return due
         if "out_for_delivery" not in state.enabled_statuses or _awaiting_first_eta(state, now):
@@ -315,7 +213,7 @@ def decide_on_eta(state: ShipmentState, now: datetime) -> list[Decision]:
     """Return the texts (zero or one) a new ETA calls for: arriving_soon wins over the rest."""
     if _silenced(state) or _finished(state):
         return []
-    for rule in (_arriving_soon, _held_out_for_delivery, _delay, _held_up):
+    for rule in (arriving_soon, _held_out_for_delivery, delay, held_up):
         decision = rule(state, now)
         if decision is not None and _within_cap(state, decision.kind):
             return [decision]

@@ -1,7 +1,11 @@
 """Turn a driver's ETA into a window a recipient can plan around, and format it.
 
-Carriers promise "between 9:00 and 14:00"; Bijna narrows that to one hour around the
-driver's ETA. The window is deliberately lopsided: drivers run late far more often than
+Carriers promise "between 9:00 and 14:00"; Bijna narrows that around the driver's ETA.
+The windows texts and the tracking page tell come from the carrier's ETA error model:
+`current_window(eta, now, calibration)` is the narrowest window holding the arrival 95 % of
+the time at the current lead (app/eta). `narrow_window` below is the older fixed hour.
+
+That fixed window is deliberately lopsided: drivers run late far more often than
 early, and a window that closes too soon is what produces a delay text and a "where is
 my parcel?" call, while one that opens a little early costs the recipient nothing but a
 few minutes of attention. So a third of the width lies before the ETA and two thirds
@@ -18,6 +22,8 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from app.eta import current_window  # noqa: F401  (the calibrated window, for the tracking page)
 
 WINDOW_WIDTH = timedelta(hours=1)
 EARLY_SHARE = 1 / 3  # part of the window that lies before the ETA

@@ -12,7 +12,7 @@ from string import ascii_lowercase, ascii_uppercase
 from typing import NamedTuple
 
 from app.replies import vocabulary as vocab
-from app.replies.wishes import Wish, compound_day, read_wish
+from app.replies.wishes import Wish, compound_day, read_wish, short_day_with_time
 
 CONTEXTS = ("arriving_soon", "slot_offer", "delivered", "disambiguation", "none")
 INTENTS = ("neighbour", "new_slot", "pickup_point", "slot_choice", "rating", "stop", "start", "help", "unknown")
@@ -188,7 +188,7 @@ def _keyword_candidates(tokens: list[_Token], lettered: bool = False) -> list[_C
     found = []
     words = [t.word for t in tokens]
     for i, word in enumerate(words):
-        if compound_day(word):  # "zaterdagochtend", "woensdagavond": a day, so another slot
+        if compound_day(word) or short_day_with_time(words, i):  # "zaterdagochtend", "wo avond": another slot
             found.append(_Candidate("new_slot", (i,)))
         # "liever 's avonds": a part of the day asks for another time; after a slot offer "de middag"
         # may point at one of the letters, so there it is left to the letters.

@@ -56,6 +56,8 @@ NEGATIONS = frozenset({"niet", "not", "geen", "nooit", "never", "dont", "doesnt"
 CONTRASTS = frozenset({"maar", "but", "liever", "rather", "instead", "wel"})
 SKIP = frozenset({"op", "on", "de", "the", "het", "this", "deze", "s", "in", "een", "a", "graag", "please"})
 HOME = frozenset({"thuis", "home", "terug", "back"})  # "om 6 thuis": from 6 on, not at 6
+# "ik werk tot 5", "not home till 7": busy until then, so from then on
+BUSY = frozenset({"werk", "werken", "work", "working", "weg", "away", "out", "niet", "not", "nog", "still"})
 GREETINGS = frozenset({"goede", "goeie", "good", "goedemorgen"})
 _HOUR = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?(am|pm|u|h|uur)?")
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})")
@@ -109,11 +111,13 @@ class _Term:
 def read_wish(words: list[str]) -> Wish | None:
     """Return the day, part of the day and hours a reply names, or None when it names none."""
     terms = _terms(words)
-    if not terms:
+    next_week = any(w in NEXT and _next(words, i) in ("week", "weekend") for i, w in enumerate(words))
+    if not terms and not next_week:
         return None
     _negate(words, terms)
     kept = [t for t in terms if not t.negated]
-    next_week = any(w in NEXT and _next(words, i) in ("week", "weekend") for i, w in enumerate(words))
+    dated = {t.n - 1 for t in kept if t.kind == "day" and t.value[0] == "date"}
+    kept = [t for t in kept if not (t.n in dated and t.value[0] == "weekday")]  # "zaterdag 5 december": the date
     days = tuple(dict.fromkeys(_in_week(t.value, next_week) for t in kept if t.kind == "day"))
     if next_week and not days and "weekend" not in words:
         days = (("week", 1, 0),)
@@ -157,6 +161,8 @@ def _terms(words: list[str]) -> list[_Term]:
                 found.append(_Term(i, "part", PART_WORDS[word]))
                 if prev == "this":
                     found.append(_Term(i, "day", ("in", 0, 0)))
+        elif word in ("pm", "am") and (prev in WEEKDAYS or prev in RELATIVE):  # "Thursday pm", not "I am"
+            found.append(_Term(i, "after" if word == "pm" else "before", 12 * 60))
         elif word in ("noon", "middaguur", "twaalven") and prev in AFTER | BEFORE | AT:
             found.append(_Term(i, _hour_kind(words, i, prev), 12 * 60))
         elif compound := compound_day(word):
@@ -220,9 +226,9 @@ def _hour_kind(words: list[str], i: int, prev: str | None) -> str:
         return "before"  # "tussen 9 en 12"
     if prev in BETWEEN or prev in AFTER:
         return "after"
-    if prev in BEFORE:
-        return "before"
     clause = _clause(words, i)
+    if prev in BEFORE:
+        return "after" if clause & BUSY else "before"
     return "after" if clause & HOME else "at"
 
 
@@ -263,6 +269,12 @@ def _in_week(day: tuple, next_week: bool) -> tuple[str, int, int]:
     if kind == "weekday" and next_week:
         return kind, value, 1
     return kind, value, mode
+
+
+def short_day_with_time(words: list[str], i: int) -> bool:
+    """Tell whether a short day name comes with a part of the day or a date ("wo avond", "Fri 4/12")."""
+    nxt = _next(words, i)
+    return words[i] in WEEKDAY_SHORT and bool(nxt and (nxt in PART_WORDS or nxt.isdecimal() or _DATE.fullmatch(nxt)))
 
 
 def _short_day(words: list[str], i: int) -> bool:

@@ -53,12 +53,12 @@ def phone_page(browser):
 
 
 @pytest.fixture(scope="module")
-def carrier_sim_url() -> Iterator[str]:
-    """A carrier simulator over real HTTP, for slots and rebookings."""
+def carrier_sim_url(app) -> Iterator[str]:
+    """A carrier simulator over real HTTP, for slots and rebookings, living on the app's (test) clock."""
     from carrier_sim import create_app
     from devtools.serve import serve_in_thread
 
-    with serve_in_thread(create_app(CARRIER_SECRET, seed=5)) as base_url:
+    with serve_in_thread(create_app(CARRIER_SECRET, seed=5, clock=lambda: app.config["CLOCK"]())) as base_url:
         yield base_url
 
 

@@ -135,18 +135,25 @@ def test_arriving_soon_is_sent_exactly_once_for_any_noisy_route(seed):
 
 def test_arriving_soon_says_minutes_the_way_people_do():
     decision = decide_on_eta(shipment(eta=NOW + minutes(13)), NOW)[0]
-    assert decision.context["minutes"] == 15
+    assert decision.context["minutes"] == 13
     assert decision.context["eta"] == NOW + minutes(13)  # the prior's median is the ETA itself
     assert decision.context["two_way"] is True
 
 
 def test_about_n_minutes_is_the_models_median_when_etas_run_early():
     late_by_three = fit([(lead, 3.0 + 0.1 * lead) for lead in range(0, 60) for _ in range(100)])
-    eta = NOW + minutes(12)
+    eta = NOW + minutes(10)
     [decision] = decide_on_eta(shipment(eta=eta, calibration=late_by_three), NOW)
-    assert decision.context["eta"] == median_arrival(eta, minutes(12), late_by_three)
+    assert decision.context["eta"] == median_arrival(eta, minutes(10), late_by_three)
     assert decision.context["eta"] > eta + minutes(3)
-    assert decision.context["minutes"] == 15  # 16 minutes, said as people do
+    assert decision.context["minutes"] == 14
+
+
+def test_arriving_soon_is_due_when_the_van_is_likely_near_not_when_its_eta_says_so():
+    runs_late = fit([(lead, 4.0) for lead in range(0, 60) for _ in range(100)])
+    eta = NOW + minutes(13)  # likely 17 minutes away
+    assert decide_on_eta(shipment(eta=eta, calibration=runs_late), NOW) == []
+    assert kinds(decide_on_eta(shipment(eta=eta, calibration=runs_late), NOW + minutes(2))) == ["arriving_soon"]
 
 
 def test_arriving_soon_tells_a_short_window_that_becomes_the_promise():
@@ -156,8 +163,8 @@ def test_arriving_soon_tells_a_short_window_that_becomes_the_promise():
     assert end - start <= minutes(45)
 
 
-@pytest.mark.parametrize(("exact", "spoken"), [(-3, 1), (0, 1), (3, 3), (9, 9), (12, 10),
-                                               (13, 15), (15, 15), (17, 15), (18, 20)])
+@pytest.mark.parametrize(("exact", "spoken"), [(-3, 1), (0, 1), (3, 3), (9, 9), (12, 12), (13, 13), (15, 15),
+                                               (17, 17), (20, 20), (22, 20), (23, 25), (28, 30)])
 def test_spoken_minutes(exact, spoken):
     assert spoken_minutes(exact) == spoken
 

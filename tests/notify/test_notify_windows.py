@@ -82,3 +82,15 @@ def test_format_day_and_slot_in_both_languages():
     assert format_slot(tuesday_evening, end, "Europe/Amsterdam", "en") == "Tue 18-21"
     half = tuesday_evening + timedelta(minutes=30)
     assert format_slot(half, end, "Europe/Amsterdam", "xx") == "Tue 18:30-21"
+
+
+def test_current_window_narrows_as_the_van_nears_and_always_holds_the_eta():
+    from app.notify.windows import current_window
+
+    eta = at(14, 0)
+    widths = []
+    for minutes_before in (240, 120, 60, 30, 10):
+        start, end = current_window(eta, eta - timedelta(minutes=minutes_before))
+        assert start < eta < end and start.minute % 5 == 0 and end.minute % 5 == 0
+        widths.append(end - start)
+    assert widths == sorted(widths, reverse=True) and widths[-1] == timedelta(minutes=30)

@@ -24,8 +24,9 @@ SECRET = "test-carrier-secret"
 
 
 @pytest.fixture(scope="module")
-def carrier_sim_url() -> Iterator[str]:
-    with serve_in_thread(create_carrier_sim(SECRET, seed=11)) as base_url:
+def carrier_sim_url(app) -> Iterator[str]:
+    """A carrier simulator on the app's (test) clock: its slot dates and signature checks follow the test's time."""
+    with serve_in_thread(create_carrier_sim(SECRET, seed=11, clock=lambda: app.config["CLOCK"]())) as base_url:
         yield base_url
 
 

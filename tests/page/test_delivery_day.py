@@ -7,14 +7,17 @@ clocks change) and read every text the page shows for a stray "today" / "vandaag
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from tracking_testing import token_of
 
 from app.tracking.service import PageFacts, RebookingFacts, build_page
+from bijna_testing import test_now
 
 TODAY = {"en": "today", "nl": "vandaag"}
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # Monday 23 November 2026: 13:00 and 23:30 in Amsterdam (CET, UTC+1).
 MIDDAY = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 LATE_EVENING = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)
@@ -202,7 +205,8 @@ def test_a_new_slot_chosen_on_the_page_moves_headline_window_and_story_to_its_da
     SimClient(carrier_sim_url).reset(auto_register=True)
     carrier.api_base_url = carrier_sim_url
     db.session.commit()
-    clock.now = datetime.now(UTC)  # the simulator offers slots from its own (real) today
+    # 11:00 in Amsterdam on the test's today (the simulator shares the clock and offers tomorrow first).
+    clock.now = datetime.combine(test_now().astimezone(AMSTERDAM).date(), time(11), AMSTERDAM).astimezone(UTC)
     parcel = make_shipment()  # the shop's language: Dutch
     carrier_event("OUT_FOR_DELIVERY", clock.now - timedelta(hours=1))
     token = token_of(parcel)
@@ -218,11 +222,13 @@ def test_a_new_slot_chosen_on_the_page_moves_headline_window_and_story_to_its_da
 
 
 @pytest.fixture(scope="module")
-def carrier_sim_url():
+def carrier_sim_url(app):
+    """A carrier simulator on the app's (test) clock: it offers slots from the test's today."""
     from carrier_sim import create_app as create_carrier_sim
     from devtools.serve import serve_in_thread
 
-    with serve_in_thread(create_carrier_sim("test-carrier-secret", seed=11)) as base_url:
+    with serve_in_thread(create_carrier_sim("test-carrier-secret", seed=11,
+                                            clock=lambda: app.config["CLOCK"]())) as base_url:
         yield base_url
 
 

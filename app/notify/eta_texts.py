@@ -1,0 +1,99 @@
+"""The texts an ETA calls for: arriving soon, a delay, "we're held up". Pure; see app/notify/policy.py.
+
+They speak from the carrier's ETA error model (app/eta): "about N minutes" is the median arrival,
+windows are the narrowest holding 95 %, and a delay or held_up goes only when the model is sure
+(DELAY_CONFIDENCE) that the window told will be broken.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from app.eta import median_arrival, p_late, window_for
+from app.notify.shipment_state import Decision, ShipmentState
+from app.notify.statuses import IN_FLIGHT
+from app.notify.windows import LATE_GRACE, minutes_away
+
+# Arriving soon is worthless once the driver has been and gone: it lives until
+# ETA + 5 min, at most 20 min (the default lead time plus a little).
+ARRIVING_SOON_VALID_FOR = timedelta(minutes=20)
+ARRIVING_SOON_AFTER_ETA = timedelta(minutes=5)
+STALE_ETA = timedelta(minutes=5)  # an ETA further in the past is an old update
+# A delay text an hour late has usually been overtaken by the next ETA.
+DELAY_VALID_FOR = timedelta(hours=1)
+DELAY_GRACE = LATE_GRACE  # 5 min: a window missed by minutes is not worth a text
+DELAY_REPEAT_MARGIN = timedelta(minutes=30)  # after arriving_soon, less is jitter, not news
+DELAY_CONFIDENCE = 0.8  # how sure the model must be that the told window breaks
+DELAY_HORIZON = timedelta(hours=2)  # further ahead, wait: the next ETAs know better
+HELD_UP_AFTER = timedelta(minutes=15)  # past the ETA this long after "almost there": say so (scans lag)
+HELD_UP_VALID_FOR = timedelta(minutes=30)
+
+
+def spoken_minutes(minutes: int) -> int:
+    """Say minutes as a promise: exact up to 20 (rounding to 5 there costs up to 2.5 minutes of truth), else to 5."""
+    if minutes <= 20:
+        return max(minutes, 1)
+    return 5 * math.floor(minutes / 5 + 0.5)
+
+
+def arriving_soon(state: ShipmentState, now: datetime) -> Decision | None:
+    """Return the arriving_soon text if it is due now."""
+    if state.status not in IN_FLIGHT or state.eta is None or "arriving_soon" in state.sent:
+        return None
+    ahead, lead = state.eta - now, timedelta(minutes=state.lead_minutes)
+    if ahead > 2 * lead or ahead < -STALE_ETA:
+        return None  # far away (most stops on most pushes: no model needed), or a stale update
+    median = median_arrival(state.eta, ahead, state.calibration)
+    if median - now > lead:
+        return None  # due when the van is likely within lead time, not when its ETA is
+    valid_for = min(ARRIVING_SOON_VALID_FOR, max(ahead, timedelta(0)) + ARRIVING_SOON_AFTER_ETA)
+    window_from, window_to = window_for(state.eta, ahead, state.calibration)
+    context = {
+        "eta": median,
+        "minutes": spoken_minutes(minutes_away(median, now)),
+        "window_from": window_from,
+        "window_to": window_to,
+        "two_way": state.two_way,
+    }
+    return Decision("arriving_soon", True, valid_for, context)
+
+
+def delay(state: ShipmentState, now: datetime) -> Decision | None:
+    """Return the delay text if the model is sure the told window will be broken."""
+    eta = state.eta
+    if state.status not in IN_FLIGHT or eta is None or state.window_end is None or eta <= now:
+        return None
+    if state.last_delay_eta is None and "delay" in state.sent:
+        return None  # queued but not yet recorded: never a second "first" delay
+    if "arriving_soon" in state.sent and (
+        eta - now < timedelta(minutes=state.lead_minutes) + DELAY_REPEAT_MARGIN
+    ):
+        return None
+    deadline = state.window_end + DELAY_GRACE
+    if deadline - now > DELAY_HORIZON or p_late(eta, eta - now, deadline, state.calibration) < DELAY_CONFIDENCE:
+        return None
+    new_from, new_to = window_for(eta, eta - now, state.calibration)
+    context = {
+        "new_eta": eta,
+        "new_window_from": new_from,
+        "new_window_to": new_to,
+        "window_from": state.window_start,
+        "window_to": state.window_end,
+        "two_way": state.two_way,
+    }
+    return Decision("delay", True, DELAY_VALID_FOR, context)
+
+
+def held_up(state: ShipmentState, now: datetime) -> Decision | None:
+    """Return "we're held up" once, when the van stalls after arriving_soon promised it."""
+    if state.status not in IN_FLIGHT or state.eta is None or "arriving_soon" not in state.sent:
+        return None
+    if "held_up" in state.sent:
+        return None
+    stalled = now - state.eta >= HELD_UP_AFTER
+    slipped = state.window_end is not None and state.eta > now and p_late(
+        state.eta, state.eta - now, state.window_end + DELAY_GRACE, state.calibration) >= DELAY_CONFIDENCE
+    if not (stalled or slipped):
+        return None
+    return Decision("held_up", True, HELD_UP_VALID_FOR, {"two_way": state.two_way})
