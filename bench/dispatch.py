@@ -5,7 +5,7 @@
 (a) bare: one thread calling the twilio SDK's messages.create (keep-alive) against the stand-in,
     same parameters as Bijna's TwilioProvider sends (From, Body, StatusCallback, ValidityPeriod);
     run before and after the Bijna runs, averaged.
-(b) Bijna: N realistic texts (arriving-soon, composed by app.texts; each for its own seeded
+(b) Bijna: N realistic texts (arriving-soon, composed by app.messaging.compose; each for its own seeded
     shipment out for delivery, to that shipment's recipient, because the send job checks both
     right before sending) are committed to the outbox and enqueued as Bijna does (queue_texts:
     50 per job), then 1, then 2 `python -m workers.run --burst` processes send them to the

@@ -62,9 +62,10 @@ def test_several_workers_never_let_a_newer_message_overtake_an_older_one(app, db
 
 def test_a_message_waits_while_an_older_one_to_the_same_number_is_in_flight(db, shop, twilio):
     now = test_now()
+    later = now + timedelta(milliseconds=1)
     older, newer, other = _store(db, [
         (MessageDraft(to=NUMBERS[0], kind="reply_answer", body="first", shop_id=shop.id), now),
-        (MessageDraft(to=NUMBERS[0], kind="reply_answer", body="second", shop_id=shop.id), now + timedelta(milliseconds=1)),
+        (MessageDraft(to=NUMBERS[0], kind="reply_answer", body="second", shop_id=shop.id), later),
         (MessageDraft(to=NUMBERS[1], kind="reply_answer", body="elsewhere", shop_id=shop.id), now)])
     db.session.get(Message, older).status = "dispatching"  # another worker holds it
     db.session.commit()
