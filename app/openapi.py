@@ -26,6 +26,7 @@ def build_spec() -> dict:
     from app.shipments import schemas as shipment_schemas
     from app.shops import schemas as shop_schemas
     from app.shops import templates_api
+    from app.simulation import scorecard_api
     from app.tracking import feedback_api
 
     spec = APISpec(title="Bijna API", version="1.0.0", openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
@@ -34,7 +35,7 @@ def build_spec() -> dict:
     spec.components.schema("Error", {"type": "object", "properties": {"error": {"type": "object", "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}})
     for module in (shipment_schemas, shop_schemas, carrier_schemas, message_schemas, templates_api, feedback_api,
-                   rebooking_schemas, *EXTRA_SCHEMA_MODULES):
+                   rebooking_schemas, scorecard_api, *EXTRA_SCHEMA_MODULES):
         for name in getattr(module, "DOCUMENTED", None) or _public_schemas(module):
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=getattr(module, name))
@@ -95,6 +96,9 @@ operation("get", "/api/v1/shop", "Show the shop's settings", None, "ShopOut")
 operation("patch", "/api/v1/shop", "Change the shop's settings (a new webhook endpoint gets a secret, shown once)",
           "ShopPatch", "ShopOut")
 operation("post", "/api/v1/shop/webhook-secret", "Rotate the webhook signing secret (shown once)", None, "ShopOut")
+operation("get", "/api/v1/shop/eta-scorecard", "How well the texts' promises held for parcels delivered "
+          "?from= ?to= (at most 31 days): windows held, false delay texts, arriving-soon timing", None,
+          "EtaScorecardOut")
 
 # Paths like /api/v1/shop/templates/{kind}/{language} are one unbreakable word: on a phone they
 # break before a {parameter} (<wbr>), else anywhere (overflow-wrap): nothing wider than the screen.
