@@ -188,7 +188,8 @@ def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
     if action == "too_late" and shipment and plan.reply:
         return [about_parcel("rebook_refused")], []
     if action == "offer_slots":
-        return _offer(conversation, shipment, now, key, carrier_reachable, about_parcel), []
+        wish = plan.params.get("wish")
+        return _offer(conversation, shipment, now, key, carrier_reachable, about_parcel, wish), []
     if action == "rebook":
         clear_options(conversation, now)
         command = rebooking.create_rebooking(shipment, plan.rebooking, plan.params, "sms", now)
@@ -201,7 +202,7 @@ def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
 
 
 def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachable: bool,
-           about_parcel) -> list[MessageDraft]:
+           about_parcel, wish: dict | None = None) -> list[MessageDraft]:
     """Fetch the carrier's slots and offer them as letters; say so kindly when none can be had."""
     reason = rebooking.blocker(shipment, "reschedule")
     if reason == "other_rebooking_pending":
@@ -209,12 +210,12 @@ def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachab
     slots = []
     if reason is None and carrier_reachable:
         try:
-            slots = rebooking.available_slots_for(shipment, after=now)
+            slots = rebooking.available_slots_for(shipment, after=now, limit=None)  # offer_slots picks
         except CarrierRefused:  # e.g. unknown_parcel: nothing to offer
             slots = []
     if not slots:
         return [about_parcel("rebook_refused")]
-    return [offer_slots(conversation, shipment, slots, now, key("slot_offer"))]
+    return [offer_slots(conversation, shipment, slots, now, key("slot_offer"), wish)]
 
 
 def _rate(shipment: Shipment, rating: int, body: str, now: datetime) -> bool:
