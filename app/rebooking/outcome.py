@@ -19,8 +19,8 @@ from app.messaging.compose import compose
 from app.messaging.outbox import MessageDraft, enqueue_due, store_texts
 from app.models import Conversation, RebookingCommand, Shipment
 from app.notify.windows import format_slot
+from app.rebooking.offers import language_of, lock_conversation, offer_slots
 from app.rebooking.service import available_slots_for
-from app.replies.offers import language_of, lock_conversation, offer_slots
 from app.shops.webhooks import queue_webhook
 
 log = logging.getLogger(__name__)

@@ -26,16 +26,9 @@ from app.models import Message, OptOut, Shipment
 from app.models.base import insert_ignoring_duplicates, new_id
 from app.phones import mask
 from app.rebooking import service as rebooking
+from app.rebooking.offers import clear_options, lock_conversation, slot_lines
 from app.replies.conversation import PROVIDER_KEYWORDS, Plan, clarify, decide
-from app.replies.offers import (
-    ask_which_parcel,
-    clear_options,
-    lock_conversation,
-    number_text,
-    offer_slots,
-    slot_lines,
-    voice_for,
-)
+from app.replies.offers import ask_which_parcel, number_text, offer_slots_for_wish, voice_for
 from app.replies.parser import MAX_BODY, parse_reply
 from app.replies.situation import Scene, read_scene
 from app.tracking.feedback import FeedbackRefused, store_feedback
@@ -215,7 +208,7 @@ def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachab
             slots = []
     if not slots:
         return [about_parcel("rebook_refused")]
-    return [offer_slots(conversation, shipment, slots, now, key("slot_offer"), wish)]
+    return [offer_slots_for_wish(conversation, shipment, slots, now, key("slot_offer"), wish)]
 
 
 def _rate(shipment: Shipment, rating: int, body: str, now: datetime) -> bool:
