@@ -27,7 +27,7 @@ OPTION_TTL = timedelta(hours=2)  # a slot is only held for so long by a carrier
 def lock_conversation(phone: str, now: datetime) -> Conversation:
     """Return the number's conversation, created if new and locked until commit (one reply at a time)."""
     insert_ignoring_duplicates(Conversation, [{"phone": phone, "question": "none", "options": [],
-                                               "auto_replies": 0, "updated_at": now}], ["phone"])
+                                               "updated_at": now}], ["phone"])
     return db.session.execute(select(Conversation).where(Conversation.phone == phone)
                               .with_for_update()).scalar_one()
 
