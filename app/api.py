@@ -10,18 +10,20 @@ def register_api(app: Flask) -> None:
     from app import openapi
     from app.carrier_api.views import bp as carrier_api
     from app.rebooking.views import bp as shop_rebookings
-    from app.replies.views import bp as twilio_replies
     from app.shipments.messages import bp as shop_messages
     from app.shipments.views import bp as shipments
     from app.shops.templates_api import bp as shop_templates
     from app.shops.views import bp as shop_settings
+    from app.simulation.scorecard_api import bp as shop_eta_scorecard
+    from app.tracking import favicon
     from app.tracking.feedback_api import bp as shop_feedback
     from app.tracking.views import bp as tracking_page
     from app.webhooks.views import bp as twilio_webhooks
 
-    for blueprint in (shipments, shop_messages, shop_settings, shop_templates, shop_feedback, carrier_api,
-                      twilio_webhooks, twilio_replies, shop_rebookings, tracking_page, openapi.bp):
+    for blueprint in (shipments, shop_messages, shop_settings, shop_templates, shop_feedback, shop_eta_scorecard,
+                      carrier_api, twilio_webhooks, shop_rebookings, tracking_page, openapi.bp):
         app.register_blueprint(blueprint)
+    favicon.init_app(app)
     register_dev_pages(app)
 
 

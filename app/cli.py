@@ -129,7 +129,6 @@ def init_app(app: Flask) -> None:
     """Register the operator commands."""
     from app.rebooking.cli import rebookings_cli
     from app.replies.cli import replies_cli
-    from app.simulation.cli import simulate
 
-    for group in (shops_cli, carriers_cli, demo_cli, replies_cli, rebookings_cli, simulate):
+    for group in (shops_cli, carriers_cli, demo_cli, replies_cli, rebookings_cli):
         app.cli.add_command(group)

@@ -5,7 +5,7 @@
 (a) bare: one thread calling the twilio SDK's messages.create (keep-alive) against the stand-in,
     same parameters as Bijna's TwilioProvider sends (From, Body, StatusCallback, ValidityPeriod);
     run before and after the Bijna runs, averaged.
-(b) Bijna: N realistic texts (arriving-soon, composed by app.texts; each for its own seeded
+(b) Bijna: N realistic texts (arriving-soon, composed by app.messaging.compose; each for its own seeded
     shipment out for delivery, to that shipment's recipient, because the send job checks both
     right before sending) are committed to the outbox and enqueued as Bijna does (queue_texts:
     50 per job), then 1, then 2 `python -m workers.run --burst` processes send them to the
@@ -68,9 +68,9 @@ def seed(shipments: int = MAX_TEXTS) -> dict:
     flush_redis()
     with bijna_app(env):
         from app.extensions import db
+        from app.messaging.compose import compose
         from app.models import Shipment, Shop
         from app.notify.segments import count_segments
-        from app.texts import compose
 
         shop_id, carrier_id, _ = seed_shop_and_carrier()
         seed_shipments(shop_id, carrier_id, [f"DSP{i:07d}" for i in range(shipments)],
@@ -120,10 +120,10 @@ def queue_outbox(seeded: dict, count: int, env: dict) -> None:
     sql("DELETE FROM messages")
     flush_redis()
     with bijna_app(env):
-        from app.outbox import Text, queue_texts
+        from app.messaging.outbox import MessageDraft, queue_texts
 
         now = datetime.now(UTC)
-        texts = [Text(to=text_phone(i), kind="arriving_soon", body=seeded["body"], shop_id=seeded["shop_id"],
+        texts = [MessageDraft(to=text_phone(i), kind="arriving_soon", body=seeded["body"], shop_id=seeded["shop_id"],
                       shipment_id=seeded["shipment_ids"][i], dedupe_key=f"bench:{i}", valid_for=timedelta(minutes=20))
                  for i in range(count)]
         queue_texts(texts, now)

@@ -24,10 +24,10 @@ from datetime import timedelta
 import psycopg
 
 from app.simulation.generator import DEFAULT_DAY, generate_day
-from app.simulation.replay import replay
 from app.simulation.report import scorecard_lines
 from app.simulation.scorecard import score
 from bench.common import PG_ADMIN, WORK
+from workers.simulate import replay_day
 
 DB_NAME = os.environ.get("BENCH_ETA_DB", "bijna_bench_eta")
 REDIS_URL = os.environ.get("BENCH_ETA_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -36,7 +36,7 @@ LEARN_SEEDS_FROM = 9001
 
 def fresh_app():
     """Return an app on a freshly created, migrated PostgreSQL database and a flushed Redis db."""
-    from app.simulation.cli import scratch_app
+    from workers.simulate import scratch_app
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
@@ -62,7 +62,7 @@ def main() -> None:
     for offset, (seed, measured) in enumerate(plan):
         started = time.monotonic()
         day = generate_day(seed, stops=args.stops, day=DEFAULT_DAY + timedelta(days=offset))
-        result = replay(app, day.requests, sweep_every=timedelta(seconds=args.sweep_every))
+        result = replay_day(app, day.requests, sweep_every=timedelta(seconds=args.sweep_every))
         card = result.scorecard
         print(f"day {offset + 1} seed {seed} ({'measured' if measured else 'learning'}): "
               f"{len(day.requests)} requests, {len(result.refused)} refused, {time.monotonic() - started:.0f} s, "

@@ -56,7 +56,7 @@ def run(texts: int = 1000, top: int = 30) -> dict:
                 sql("UPDATE messages SET status = 'bench-parked' WHERE status = 'pending'")
             with bijna_app(env):
                 from app.extensions import db
-                from workers import sending
+                from app.messaging import sending
                 from workers.sending import send_texts
 
                 @event.listens_for(db.engine, "before_cursor_execute")
@@ -65,9 +65,9 @@ def run(texts: int = 1000, top: int = 30) -> dict:
                     table = _TABLE.search(statement)
                     statements[f"{words[0].upper()} {table.group(1) if table else ''}".strip()] += 1
 
-                checks = sending._no_longer_wanted
+                checks = sending.no_longer_wanted
                 if not last_checks:
-                    sending._no_longer_wanted = lambda message: None  # this process only, this pass only
+                    sending.no_longer_wanted = lambda message: None  # this process only, this pass only
                 elapsed = 0.0
                 try:
                     for n, job in enumerate(jobs):  # the first: warm-up (client, connection, caches)
@@ -85,7 +85,7 @@ def run(texts: int = 1000, top: int = 30) -> dict:
                         if n:
                             elapsed += time.perf_counter() - started
                 finally:
-                    sending._no_longer_wanted = checks
+                    sending.no_longer_wanted = checks
             sent = len(ids) - 50
             result[name] = {"texts_per_job": job_size, "jobs": len(jobs) - 1,
                             "ms_per_text": round(elapsed / sent * 1000, 3), "texts_per_s": round(sent / elapsed, 1),

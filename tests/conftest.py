@@ -21,7 +21,8 @@ from bijna_testing import DB_NAME, REDIS_URL, app_config, recreate_database, shi
 CLOCK_SENSITIVE = ("flow/test_route_day.py", "flow/test_sending.py", "flow/test_retention.py",
                    "flow/test_route_ingestion.py", "flow/test_replies_options.py",
                    "flow/test_replies_conversation.py", "flow/test_rebooking_resilience.py",
-                   "notify/test_notify_quiet_hours.py", "architecture/test_wall_clock.py")
+                   "notify/test_notify_quiet_hours.py", "architecture/test_wall_clock.py",
+                   "flow/test_message_order.py", "page/test_delivery_day.py", "flow/test_replay_day.py")
 
 
 def pytest_collection_modifyitems(items):

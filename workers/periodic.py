@@ -7,8 +7,8 @@ import logging
 import time
 
 from app import create_app
-from app.config import exit_on_config_error
 from app.clock import now
+from app.config import exit_on_config_error
 from workers.sweeper import sweep
 
 log = logging.getLogger("bijna.periodic")

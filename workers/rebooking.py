@@ -1,16 +1,12 @@
-"""Rebooking commands: the job that carries one to the carrier, its enqueue helper and its sweep."""
+"""Rebooking commands: the job that carries one to the carrier and its enqueue helper."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from app.clock import now as clock_now
 from app.rebooking import execution
 from workers.queues import CARRIER, enqueue_jobs
-from workers.sweeper import register
 
 JOB_TIMEOUT = 60  # a pickup-point read and one command, each bounded by the carrier timeout
-GRACE = timedelta(seconds=10)  # leave a just-due command to the job already enqueued for it
 
 
 def enqueue_rebookings(command_ids: list[str]) -> bool:
@@ -21,11 +17,3 @@ def enqueue_rebookings(command_ids: list[str]) -> bool:
 def carry_rebooking(command_id: str) -> str | None:
     """Send one due rebooking command to its carrier; return its status (None: not due)."""
     return execution.execute(command_id, clock_now())
-
-
-@register
-def requeue_due_rebookings(now) -> int:
-    """Enqueue pending commands whose retry is due, or whose job or worker was lost."""
-    ids = execution.due_commands(now, GRACE)
-    enqueue_rebookings(ids)
-    return len(ids)

@@ -1,4 +1,4 @@
-"""Inbound texts: the job that reads and answers one reply, its enqueue helper and its sweep."""
+"""Inbound messages: the job that reads and answers one reply and its enqueue helper."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from app.clock import now as clock_now
 from app.extensions import db
 from app.replies import inbound
 from workers.queues import REPLIES, enqueue_jobs
-from workers.sweeper import register
 
 JOB_TIMEOUT = 60  # one database transaction and at most one carrier look-up (5 s)
 
@@ -34,11 +33,3 @@ def read_reply(message_id: str) -> str | None:
             inbound.fail(message_id, now)
         raise  # visible in RQ's failed registry; the row itself is retried by the sweeper
     return plan.action if plan else None
-
-
-@register
-def requeue_unread_replies(now) -> int:
-    """Enqueue inbound texts that were stored but never processed (or are due for another try)."""
-    ids = inbound.unread(now)
-    enqueue_replies(ids)
-    return len(ids)

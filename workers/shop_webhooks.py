@@ -1,16 +1,12 @@
-"""Shop webhooks: the job that delivers one, its enqueue helper and its sweep."""
+"""Shop webhooks: the job that delivers one and its enqueue helper."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from app import shop_webhooks
 from app.clock import now as clock_now
+from app.shops import webhooks
 from workers.queues import DEFAULT, enqueue_jobs
-from workers.sweeper import register
 
 JOB_TIMEOUT = 30
-GRACE = timedelta(seconds=10)
 
 
 def enqueue_webhooks(webhook_ids: list[str]) -> bool:
@@ -20,12 +16,4 @@ def enqueue_webhooks(webhook_ids: list[str]) -> bool:
 
 def deliver_webhook(webhook_id: str) -> str | None:
     """Post one due webhook to its shop; return its status (None: not due)."""
-    return shop_webhooks.deliver(webhook_id, clock_now())
-
-
-@register
-def requeue_due_webhooks(now) -> int:
-    """Enqueue pending webhooks whose retry is due, or whose job was lost."""
-    ids = shop_webhooks.due_webhooks(now, GRACE)
-    enqueue_webhooks(ids)
-    return len(ids)
+    return webhooks.deliver(webhook_id, clock_now())

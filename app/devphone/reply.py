@@ -20,7 +20,7 @@ from flask import Flask
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from app.models.base import new_id
-from app.sms.provider import OutboundSms
+from app.sms.provider import SendRequest
 from app.sms.signature import SIGNATURE_HEADER, sign_twilio_request
 from app.sms.simulator_provider import DEFAULT_SENDER, SimulatorProvider, record_inbound, simulated_threads
 
@@ -81,7 +81,7 @@ def reply_as_recipient(app: Flask, redis, number: str, body: str, now: datetime,
                                                                                        "application/xml")) else []
     provider = SimulatorProvider(redis, default_sender=to, clock=lambda: now)
     for message in answered:  # Twilio sends a TwiML <Message> as a text from the number replied to
-        provider.send(OutboundSms(to=number, body=message, sender=to, status_callback=None, validity_seconds=None,
+        provider.send(SendRequest(to=number, body=message, sender=to, status_callback=None, validity_seconds=None,
                                   reference=f"twiml-{new_id()}"))
     return ReplyOutcome(int(status.split(" ", 1)[0]), answered)
 

@@ -17,10 +17,10 @@ from app.extensions import db
 from app.ingestion.eta_learning import carrier_calibration, observation, store_observations
 from app.ingestion.first_eta_wait import held_for_first_eta
 from app.ingestion.state import Due, apply_limits, might_need_texts, record_all
+from app.messaging.outbox import enqueue_due
 from app.models import Carrier, Shipment, Shop
 from app.notify.policy import decide_on_update
 from app.notify.statuses import TERMINAL
-from app.outbox import enqueue_due
 
 # On a driver's route today means out for delivery, whatever the last scan said.
 BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed", "failed_attempt")

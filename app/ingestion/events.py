@@ -18,11 +18,11 @@ from app.ingestion.eta_learning import carrier_calibration, record_arrival
 from app.ingestion.first_eta_wait import hold_for_first_eta
 from app.ingestion.state import decide_with_limits, record_decisions, shipment_state, start_new_attempt
 from app.ingestion.status_codes import canonical_status
+from app.messaging.outbox import enqueue_due
 from app.models import Carrier, Shipment, StatusEvent
 from app.models.base import insert_ignoring_duplicates
 from app.notify.policy import decide_on_update, first_eta_wait_ends
 from app.notify.statuses import TERMINAL
-from app.outbox import enqueue_due
 
 log = logging.getLogger(__name__)
 ARRIVED = ("delivered", "failed_attempt")  # the van was at the door: an ETA's outcome

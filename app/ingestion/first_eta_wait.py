@@ -16,10 +16,10 @@ from app.eta import Calibration
 from app.extensions import db
 from app.ingestion.eta_learning import carrier_calibration
 from app.ingestion.state import decide_with_limits, record_decisions
+from app.messaging.outbox import enqueue_due
 from app.models import FirstEtaWait, Shipment
 from app.models.base import insert_ignoring_duplicates
 from app.notify.policy import decide_on_clock
-from app.outbox import enqueue_due
 
 BATCH = 500
 

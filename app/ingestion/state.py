@@ -13,11 +13,11 @@ from sqlalchemy import bindparam, select, update
 
 from app.eta import Calibration
 from app.extensions import db
+from app.messaging.compose import compose
+from app.messaging.outbox import store_texts
 from app.models import Message, OptOut, Shipment, Shop
 from app.notify.policy import Decision, ShipmentState
 from app.notify.templates import KINDS
-from app.outbox import store_texts
-from app.texts import compose
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,6 @@ class Conversation(db.Model):
     options: Mapped[list] = mapped_column(JSON, default=list)
     pending_intent: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     expires_at = mapped_column(UTCDateTime, nullable=True)
-    auto_replies: Mapped[int] = mapped_column(Integer, default=0)
     updated_at = mapped_column(UTCDateTime, default=clock_now, onupdate=clock_now)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import now as clock_now
@@ -12,7 +12,6 @@ from app.models.base import UTCDateTime, new_id
 # Provider statuses in the order a text moves through them; never move backwards.
 STATUS_RANK = {
     "pending": 0,
-    "deferred": 0,
     "dispatching": 1,
     "unknown": 1,
     "accepted": 2,
@@ -55,6 +54,9 @@ class Message(db.Model):
     error_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error_message: Mapped[str | None] = mapped_column(String(300), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Inbound only: what the reply was read as (an intent, a letter, a rating...) and how sure the reader was.
+    understood_as: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at = mapped_column(UTCDateTime, default=clock_now)
     send_after = mapped_column(UTCDateTime, nullable=True)
     expires_at = mapped_column(UTCDateTime, nullable=True)

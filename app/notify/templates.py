@@ -10,6 +10,7 @@ Extra variables per kind (times are local "14:10" strings, see `localize`):
     arriving_soon      minutes (int, already rounded for speech), eta
     delay              new_eta, new_window_from, new_window_to
     slot_offer         slot_lines: ["A di 18-21", "B wo 9-12"] (windows.format_slot)
+    slot_offer_instead slot_lines; wish: what none of them fits ("op woensdag", "tomorrow after 18:00")
     rebook_confirmed_slot    slot: "wo 9-12"
     rebook_confirmed_pickup  pickup_point: "Primera, Kerkstraat 12"
     clarify            question: "delivery_options" | "slot_offer" | "rating";
@@ -64,6 +65,7 @@ _VARIABLES: dict[str, tuple[str, ...]] = {
     "cancelled": COMMON,
     "delayed": COMMON,
     "slot_offer": (*COMMON, "slot_lines"),
+    "slot_offer_instead": (*COMMON, "slot_lines", "wish"),
     "rebook_confirmed_neighbour": COMMON,
     "rebook_confirmed_slot": (*COMMON, "slot"),
     "rebook_confirmed_pickup": (*COMMON, "pickup_point"),
@@ -95,6 +97,7 @@ _SAMPLE_VALUES = {
     "new_window_from": "15:45",
     "new_window_to": "16:45",
     "slot_lines": ["A di 18-21", "B wo 9-12", "C wo 18-21"],
+    "wish": "op zaterdag 's avonds na 18:00",
     "slot": "wo 9-12",
     "pickup_point": "Primera, Kerkstraat 12",
     "question": "delivery_options",

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import RebookingCommand
 from app.rebooking.execution import revive
 from app.rebooking.service import enqueue_after_commit
-from app.shop_webhooks import list_webhooks, revive_webhook
+from app.shops.webhooks import list_webhooks, revive_webhook
 
 
 @click.group("rebookings")

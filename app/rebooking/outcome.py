@@ -15,13 +15,13 @@ from datetime import datetime
 from app.carriers.adapter import CarrierError, RebookingResult, Slot
 from app.extensions import db
 from app.ingestion.state import start_new_attempt
+from app.messaging.compose import compose
+from app.messaging.outbox import MessageDraft, enqueue_due, store_texts
 from app.models import Conversation, RebookingCommand, Shipment
 from app.notify.windows import format_slot
-from app.outbox import Text, enqueue_due, store_texts
+from app.rebooking.offers import language_of, lock_conversation, offer_slots
 from app.rebooking.service import available_slots_for
-from app.replies.offers import language_of, lock_conversation, offer_slots
-from app.shop_webhooks import queue_webhook
-from app.texts import compose
+from app.shops.webhooks import queue_webhook
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def record(command: RebookingCommand, shipment: Shipment, result: RebookingResul
     fresh = None if result.accepted else _fresh_slots(shipment, command, result.reason_code, now)
     # The conversation first: inbound processing locks it before the shipment, and so do we.
     conversation = lock_conversation(shipment.recipient_phone, now)
-    texts: list[Text] = []
+    texts: list[MessageDraft] = []
     if result.accepted:
         command.status, command.last_error = "accepted", None
         command.result = {"carrier_reference": result.carrier_reference}
@@ -75,7 +75,7 @@ def payload(command: RebookingCommand, shipment: Shipment) -> dict:
     }
 
 
-def _commit(command: RebookingCommand, shipment: Shipment, texts: list[Text | None], event: str,
+def _commit(command: RebookingCommand, shipment: Shipment, texts: list[MessageDraft | None], event: str,
             now: datetime) -> str:
     webhook = queue_webhook(shipment.shop, event, payload(command, shipment), now)
     rows = store_texts([text for text in texts if text is not None], now)
@@ -106,7 +106,7 @@ def _apply(shipment: Shipment, command: RebookingCommand, now: datetime) -> None
     shipment.updated_at = now
 
 
-def _confirmation(shipment: Shipment, command: RebookingCommand, now: datetime) -> Text | None:
+def _confirmation(shipment: Shipment, command: RebookingCommand, now: datetime) -> MessageDraft | None:
     params, language = command.params or {}, language_of(shipment)
     if command.action == "neighbour":
         return _text(shipment, command, "rebook_confirmed_neighbour", {}, now)
@@ -131,7 +131,7 @@ def _fresh_slots(shipment: Shipment, command: RebookingCommand, reason: str | No
 
 
 def _refusal(conversation: Conversation, shipment: Shipment, command: RebookingCommand,
-             fresh: list[Slot] | None, now: datetime) -> Text | None:
+             fresh: list[Slot] | None, now: datetime) -> MessageDraft | None:
     """Tell the recipient; a slot taken since it was offered is offered again, with the current slots."""
     if fresh and shipment.notify:
         return offer_slots(conversation, shipment, fresh, now, f"rb:{command.id}:slot_offer")
@@ -140,7 +140,7 @@ def _refusal(conversation: Conversation, shipment: Shipment, command: RebookingC
     return _text(shipment, command, "rebook_refused", {}, now)
 
 
-def _text(shipment: Shipment, command: RebookingCommand, kind: str, extra: dict, now: datetime) -> Text | None:
+def _text(shipment: Shipment, command: RebookingCommand, kind: str, extra: dict, now: datetime) -> MessageDraft | None:
     """Compose a text about this command (once per command and kind), unless texts are off for it."""
     if not shipment.notify:
         return None

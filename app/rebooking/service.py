@@ -55,13 +55,13 @@ def carrier_adapter(shipment: Shipment, timeout: float | None = None) -> Carrier
 
 
 def available_slots_for(shipment: Shipment, after: datetime | None = None, *,
-                        timeout: float | None = None) -> list[Slot]:
-    """Return the carrier's free delivery windows for the parcel, earliest first (at most MAX_SLOTS).
+                        timeout: float | None = None, limit: int | None = MAX_SLOTS) -> list[Slot]:
+    """Return the carrier's free delivery windows for the parcel, earliest first (at most `limit`).
 
     Raises CarrierUnavailable (retry later; also on `timeout`) or CarrierRefused (e.g. unknown_parcel).
     """
     adapter = carrier_adapter(shipment, timeout)
-    return adapter.available_slots(shipment.tracking_number, after=after)[:MAX_SLOTS]
+    return adapter.available_slots(shipment.tracking_number, after=after)[:limit]
 
 
 def pickup_points_for(shipment: Shipment, *, timeout: float | None = None) -> list[PickupPoint]:

@@ -50,7 +50,6 @@ OPTION_INTENTS = ("neighbour", "new_slot", "pickup_point")
 AUTO_REPLY_KINDS = ("clarify", "help", "disambiguation", "unknown_number")
 AUTO_REPLY_CAP = 3
 AUTO_REPLY_WINDOW = timedelta(hours=24)
-OPTION_TTL = timedelta(hours=2)  # a slot is only held for so long by a carrier
 MAX_PARCEL_CHOICES = 6  # letters A-F, what the parser accepts without a count
 PROVIDER_KEYWORDS = {"STOP": "stop", "START": "start", "HELP": "help"}
 

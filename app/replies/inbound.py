@@ -19,26 +19,19 @@ from sqlalchemy import delete, or_, select, update
 
 from app.carriers.adapter import CarrierRefused
 from app.extensions import db
+from app.messaging.compose import compose
+from app.messaging.opt_outs import opt_out
+from app.messaging.outbox import MessageDraft, enqueue_due, store_texts
 from app.models import Message, OptOut, Shipment
 from app.models.base import insert_ignoring_duplicates, new_id
-from app.outbox import Text, enqueue_due, store_texts
 from app.phones import mask
 from app.rebooking import service as rebooking
+from app.rebooking.offers import clear_options, lock_conversation, slot_lines
 from app.replies.conversation import PROVIDER_KEYWORDS, Plan, clarify, decide
-from app.replies.offers import (
-    ask_which_parcel,
-    clear_options,
-    lock_conversation,
-    number_text,
-    offer_slots,
-    slot_lines,
-    voice_for,
-)
+from app.replies.offers import ask_which_parcel, number_text, offer_slots_for_wish, voice_for
 from app.replies.parser import MAX_BODY, parse_reply
 from app.replies.situation import Scene, read_scene
-from app.texts import compose
 from app.tracking.feedback import FeedbackRefused, store_feedback
-from workers.sending import opt_out
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +140,7 @@ def unread(now: datetime, limit: int = 5000) -> list[str]:
 
 
 def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
-               carrier_reachable: bool) -> tuple[list[Text], list[str]]:
+               carrier_reachable: bool) -> tuple[list[MessageDraft], list[str]]:
     """Do what the plan says; return the texts to queue and the rebooking commands to enqueue."""
     phone, conversation = message.from_number, scene.conversation
     shipment = scene.shipments.get(plan.shipment_id or "")
@@ -157,10 +150,10 @@ def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
     def key(kind: str) -> str:
         return f"in:{message.id}:{kind}"
 
-    def about_number(kind: str, **extra) -> Text:
+    def about_number(kind: str, **extra) -> MessageDraft:
         return number_text(phone, kind, shop, language, now, key(kind), extra)
 
-    def about_parcel(kind: str, **extra) -> Text:
+    def about_parcel(kind: str, **extra) -> MessageDraft:
         return compose(shipment, shipment.shop, kind, extra, now=now, dedupe_key=key(kind))
 
     action = plan.action
@@ -188,7 +181,8 @@ def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
     if action == "too_late" and shipment and plan.reply:
         return [about_parcel("rebook_refused")], []
     if action == "offer_slots":
-        return _offer(conversation, shipment, now, key, carrier_reachable, about_parcel), []
+        wish = plan.params.get("wish")
+        return _offer(conversation, shipment, now, key, carrier_reachable, about_parcel, wish), []
     if action == "rebook":
         clear_options(conversation, now)
         command = rebooking.create_rebooking(shipment, plan.rebooking, plan.params, "sms", now)
@@ -201,7 +195,7 @@ def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
 
 
 def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachable: bool,
-           about_parcel) -> list[Text]:
+           about_parcel, wish: dict | None = None) -> list[MessageDraft]:
     """Fetch the carrier's slots and offer them as letters; say so kindly when none can be had."""
     reason = rebooking.blocker(shipment, "reschedule")
     if reason == "other_rebooking_pending":
@@ -209,12 +203,12 @@ def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachab
     slots = []
     if reason is None and carrier_reachable:
         try:
-            slots = rebooking.available_slots_for(shipment, after=now)
+            slots = rebooking.available_slots_for(shipment, after=now, limit=None)  # offer_slots picks
         except CarrierRefused:  # e.g. unknown_parcel: nothing to offer
             slots = []
     if not slots:
         return [about_parcel("rebook_refused")]
-    return [offer_slots(conversation, shipment, slots, now, key("slot_offer"))]
+    return [offer_slots_for_wish(conversation, shipment, slots, now, key("slot_offer"), wish)]
 
 
 def _rate(shipment: Shipment, rating: int, body: str, now: datetime) -> bool:

@@ -1,4 +1,5 @@
-"""Replay a day through the real app under a virtual clock: web side, workers and sweeper alike.
+"""Replay a day through the real app under a virtual clock: web side, workers and sweeper alike
+(the worker side is handed in as an Engine, so app/ does not import workers/).
 
 Every request goes through the app's own HTTP API (the test client, with a real carrier token and
 shop key), the RQ jobs it enqueues run in a burst worker in-process, and the sweeper runs every
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from flask import Flask
 from sqlalchemy import select
@@ -122,11 +124,20 @@ def with_shipments(requests: list[Request], carrier_code: str) -> list[Request]:
     return added + requests
 
 
-def replay(app: Flask, requests: list[Request], *, shop_settings: dict | None = None,
+class Engine(Protocol):
+    """The worker side a replay drives between requests (workers/simulate.py provides the real one)."""
+
+    def run_jobs(self, app: Flask) -> None:
+        """Run every queued job to completion."""
+
+    def sweep(self, now: datetime) -> object:
+        """Run every periodic sweep once, inside an app context."""
+
+
+def replay(app: Flask, requests: list[Request], engine: Engine, *, shop_settings: dict | None = None,
            sweep_every: timedelta = SWEEP_EVERY, carrier_code: str | None = None) -> Replayed:
     """Replay the requests (in arrival order) into the app's database and Redis; return what happened."""
-    from workers.sweeper import sweep
-
+    sweep, _run_jobs = engine.sweep, engine.run_jobs
     requests = sorted(requests, key=lambda r: r.at)
     code = carrier_code or next((r.body["carrier"] for r in requests if r.path == SHIPMENTS_PATH), "simcarrier")
     requests = with_shipments(requests, code)
@@ -183,21 +194,6 @@ def _first_pushes(requests: list[Request]) -> dict[str, datetime]:
         for stop in request.body.get("stops", []) if "/routes/" in request.path else []:
             first.setdefault(stop["tracking_number"], request.at)
     return first
-
-
-def _run_jobs(app: Flask) -> None:
-    """Run every queued job in a burst worker (in-process, inside the app), if any is queued."""
-    from workers.queues import ALL, queue
-    from workers.run import build_worker
-
-    with app.app_context():
-        if not any(queue(name).count for name in ALL):
-            return
-    worker = build_worker(app)
-    # A burst lives milliseconds and takes no commands: without its pub/sub thread it does not wait
-    # a third of a second for that thread to stop.
-    worker.subscribe = lambda: None
-    worker.work(burst=True, with_scheduler=False)
 
 
 def _collect(result: Replayed, recorder: TextRecorder, numbers: set[str]) -> None:

@@ -16,11 +16,14 @@ UNKNOWN = "unknown"  # the request may have been accepted: reconcile with lookup
 INVALID_TO_NUMBER = 21211
 NOT_A_MOBILE_NUMBER = 21614
 UNSUBSCRIBED_RECIPIENT = 21610
-UNUSABLE_NUMBER_CODES = frozenset({INVALID_TO_NUMBER, NOT_A_MOBILE_NUMBER})
+UNREACHABLE_CARRIER = 30006  # a landline or a carrier that cannot take texts: reported by status callback
+# After these, the number gets nothing more; the value is the opt-out's recorded source.
+STOP_TEXTING_CODES = {UNSUBSCRIBED_RECIPIENT: "provider_error", INVALID_TO_NUMBER: "unusable_number",
+                      NOT_A_MOBILE_NUMBER: "unusable_number", UNREACHABLE_CARRIER: "unusable_number"}
 
 
 @dataclass(frozen=True)
-class OutboundSms:
+class SendRequest:
     """One text to send, as the dispatcher hands it to a provider."""
 
     to: str  # E.164
@@ -39,15 +42,13 @@ class SendResult:
     provider_sid: str | None = None
     status: str | None = None  # provider status when accepted (queued/accepted/sent...)
     error_code: int | None = None
-    error_message: str | None = None
-    opted_out: bool = False  # 21610: the number unsubscribed at the provider
-    number_unusable: bool = False  # 21211 invalid, 21614 not mobile: stop texting this number
+    error_message: str | None = None  # error_code in STOP_TEXTING_CODES: text this number no more
 
 
 class SmsProvider(Protocol):
     """Send texts and find out what became of an ambiguous send."""
 
-    def send(self, sms: OutboundSms) -> SendResult:
+    def send(self, sms: SendRequest) -> SendResult:
         """Send one text; never raise for provider or network failures."""
         ...
 

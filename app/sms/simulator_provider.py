@@ -14,7 +14,7 @@ from app.sms.provider import (
     FAILED,
     INVALID_TO_NUMBER,
     UNSUBSCRIBED_RECIPIENT,
-    OutboundSms,
+    SendRequest,
     SendResult,
 )
 
@@ -60,21 +60,19 @@ class SimulatorProvider:
         self._default_sender = default_sender
         self._clock = clock
 
-    def send(self, sms: OutboundSms) -> SendResult:
+    def send(self, sms: SendRequest) -> SendResult:
         """Store the text in its number's thread and answer like an accepting provider."""
         if not sms.to.startswith("+") or not sms.to[1:].isdigit():
             return SendResult(
                 FAILED,
                 error_code=INVALID_TO_NUMBER,
                 error_message="The 'To' number is not a valid phone number.",
-                number_unusable=True,
             )
         if self._redis.sismember(_OPTED_OUT_KEY, sms.to):
             return SendResult(
                 FAILED,
                 error_code=UNSUBSCRIBED_RECIPIENT,
                 error_message="Attempt to send to unsubscribed recipient",
-                opted_out=True,
             )
         # The phone page shows it at once, so the text is as good as delivered.
         text = _text(sms.sender or self._default_sender, sms.to, sms.body, self._clock(),

@@ -21,9 +21,7 @@ from app.sms.provider import (
     FAILED,
     RETRY,
     UNKNOWN,
-    UNSUBSCRIBED_RECIPIENT,
-    UNUSABLE_NUMBER_CODES,
-    OutboundSms,
+    SendRequest,
     SendResult,
 )
 
@@ -63,7 +61,7 @@ class TwilioProvider:
         self._client: Client | None = None
         self._client_lock = threading.Lock()
 
-    def send(self, sms: OutboundSms) -> SendResult:
+    def send(self, sms: SendRequest) -> SendResult:
         """Create one message at Twilio and classify what happened."""
         try:
             message = self.client.messages.create(**self._create_params(sms))
@@ -126,8 +124,8 @@ class TwilioProvider:
             client.api.base_url = self._base_url.rstrip("/")
         return client
 
-    def _create_params(self, sms: OutboundSms) -> dict[str, object]:
-        """Map an OutboundSms onto messages.create() keyword arguments."""
+    def _create_params(self, sms: SendRequest) -> dict[str, object]:
+        """Map an SendRequest onto messages.create() keyword arguments."""
         params: dict[str, object] = {"to": sms.to, "body": sms.body}
         if self._messaging_service_sid:
             # The service picks the sender from its pool (and handles opt-outs, geo-match).
@@ -157,12 +155,6 @@ def classify_twilio_error(status: int, code: int | None, message: str | None) ->
     if status >= 500:
         # Twilio may have created the message before failing: a blind retry can send twice.
         return SendResult(UNKNOWN, error_code=twilio_code, error_message=message)
-    if twilio_code == UNSUBSCRIBED_RECIPIENT:
-        return SendResult(FAILED, error_code=twilio_code, error_message=message, opted_out=True)
-    if twilio_code in UNUSABLE_NUMBER_CODES:
-        return SendResult(
-            FAILED, error_code=twilio_code, error_message=message, number_unusable=True
-        )
     return SendResult(FAILED, error_code=twilio_code, error_message=message)
 
 

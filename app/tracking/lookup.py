@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
+from app.messaging.compose import first_name
 from app.models import Feedback, RebookingCommand, Shipment, StatusEvent
 from app.rebooking.service import can_rebook
-from app.texts import first_name
 from app.tracking.facts import ENDED, PageFacts, RebookingFacts
 from app.tracking.service import page_expired
 

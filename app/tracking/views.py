@@ -11,7 +11,7 @@ import re
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from app.clock import now
-from app.tracking import choices, favicon
+from app.tracking import choices
 from app.tracking.copy import words
 from app.tracking.feedback import FeedbackRefused, record_feedback
 from app.tracking.headers import add_page_headers
@@ -21,8 +21,6 @@ from app.tracking.theme import theme_css
 
 bp = Blueprint("tracking", __name__, url_prefix="/t")
 bp.after_request(add_page_headers)
-# The pages' icon lives at the root, outside /t; registered with them until app/api.py does it itself.
-bp.record_once(lambda state: favicon.init_app(state.app))
 POLL_SECONDS = 20  # config TRACKING_POLL_SECONDS overrides (the browser test polls faster)
 
 

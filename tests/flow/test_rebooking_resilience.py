@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.models import RebookingCommand, Shipment, ShopWebhook
 from app.rebooking import execution
 from app.rebooking.service import request_rebooking
-from app.shop_webhooks import MAX_ATTEMPTS as WEBHOOK_ATTEMPTS
+from app.shops.webhooks import MAX_ATTEMPTS as WEBHOOK_ATTEMPTS
 from replies_testing import (
     kinds_to,
     last_text,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.simulation.generator import generate_day
-from app.simulation.replay import replay
 from app.sms.simulator_provider import simulated_threads
+from workers.simulate import replay_day
 
 STOPS = 30
 
@@ -22,7 +22,7 @@ def test_a_noisy_day_replays_with_one_arriving_soon_each_and_a_scorecard(app, db
     assert day.notes["duplicates"] and day.notes["late_batches"]
 
     clock = app.config.get("CLOCK")
-    result = replay(app, day.requests, sweep_every=timedelta(minutes=2))
+    result = replay_day(app, day.requests, sweep_every=timedelta(minutes=2))
 
     assert result.refused == []
     assert app.config.get("CLOCK") is clock  # the virtual clock is gone after the replay

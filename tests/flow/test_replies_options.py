@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
 from app.models import Conversation, Feedback, Message, RebookingCommand, Shipment
@@ -193,7 +192,6 @@ def test_the_carrier_refusing_is_told_kindly_and_the_shop_hears_of_it(app, clien
 # Needs the three-line change to app/replies/inbound.py and app/rebooking/service.py (pass the plan's wish
 # and every slot to offer_slots) and the slot_offer_instead kind in app/notify/templates.py; drop the
 # marker with them.
-WISHES_WIRED = pytest.mark.xfail(strict=True, reason="inbound does not pass the wish to offer_slots yet")
 
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the shop's time zone, and the simulator's
@@ -209,7 +207,6 @@ def _offered_days(db) -> list[date]:
     return [datetime.fromisoformat(option["starts_at"]).astimezone(AMSTERDAM).date() for option in options]
 
 
-@WISHES_WIRED
 def test_a_named_day_offers_only_that_days_slots_even_beyond_the_first_five(app, client, db, make_shipment,
                                                                             carrier_headers, sim, t0, clock,
                                                                             run_jobs):
@@ -233,7 +230,6 @@ def test_a_named_day_offers_only_that_days_slots_even_beyond_the_first_five(app,
     assert command.status == "accepted"
 
 
-@WISHES_WIRED
 def test_a_day_without_slots_is_told_and_the_other_slots_are_offered(app, client, db, make_shipment,
                                                                      carrier_headers, sim, t0, clock, run_jobs):
     make_shipment()
@@ -257,7 +253,6 @@ def test_a_day_without_slots_is_told_and_the_other_slots_are_offered(app, client
     assert kinds_to(db)[-1] == "rebook_confirmed_slot"
 
 
-@WISHES_WIRED
 def test_tomorrow_evening_offers_only_tomorrows_evening_slot(app, client, db, make_shipment, carrier_headers, sim,
                                                              t0, clock, run_jobs):
     make_shipment()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.messaging.outbox import MessageDraft, queue_texts
 from app.models import Message, Shipment
-from app.outbox import Text, queue_texts
+from app.retention import REMOVED
 from bijna_testing import test_now
-from workers.retention import REMOVED
 from workers.sweeper import sweep
 
 
@@ -17,8 +17,8 @@ def test_old_bodies_numbers_and_recipients_are_removed(db, shop, make_shipment):
     row.status = "delivered"
     db.session.commit()
     old = test_now() - timedelta(days=61)
-    [old_id] = queue_texts([Text(to="+31612345678", kind="delivered", body="Bezorgd!", shop_id=shop.id)], old)
-    [new_id] = queue_texts([Text(to="+31612345678", kind="delivered", body="Bezorgd!", shop_id=shop.id)],
+    [old_id] = queue_texts([MessageDraft(to="+31612345678", kind="delivered", body="Bezorgd!", shop_id=shop.id)], old)
+    [new_id] = queue_texts([MessageDraft(to="+31612345678", kind="delivered", body="Bezorgd!", shop_id=shop.id)],
                            test_now())
     sweep(test_now())
     old = db.session.get(Message, old_id)

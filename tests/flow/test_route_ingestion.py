@@ -148,8 +148,9 @@ def test_news_held_overnight_is_dropped_when_no_longer_true(client, db, make_shi
 
 def test_a_push_while_redis_is_away_loses_no_text(db, make_shipment, carrier, carrier_and_token, run_jobs):
     from app import create_app
+    from app.messaging.recovery import STALE_PENDING
     from bijna_testing import app_config
-    from workers.sweeper import STALE_PENDING, sweep
+    from workers.sweeper import sweep
 
     make_shipment()
     cut_off = create_app(app_config(REDIS_URL="redis://127.0.0.1:1/0"))  # Redis is gone for this web process

@@ -8,21 +8,23 @@ import pytest
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
+from app.messaging.outbox import MessageDraft, queue_texts
+from app.messaging.ratelimit import SenderRateLimit
+from app.messaging.recovery import LOOKUP_SETTLE, STALE_DISPATCH
 from app.models import Message, OptOut
-from app.outbox import Text, queue_texts
-from app.ratelimit import SenderRateLimit
 from app.sms.signature import sign_twilio_request
 from bijna_testing import test_now
 from workers.queues import TEXTS, queue
 from workers.sending import send_texts
-from workers.sweeper import LOOKUP_SETTLE, STALE_DISPATCH, sweep
+from workers.sweeper import sweep
 
 PHONE = "+31612345678"
 
 
 def _queue(shop, kind="arriving_soon", to=PHONE, valid_for=timedelta(minutes=20), now=None):
     now = now or test_now()
-    return queue_texts([Text(to=to, kind=kind, body=f"Hoi! {kind}", shop_id=shop.id, valid_for=valid_for)], now)[0]
+    draft = MessageDraft(to=to, kind=kind, body=f"Hoi! {kind}", shop_id=shop.id, valid_for=valid_for)
+    return queue_texts([draft], now)[0]
 
 
 def test_a_text_is_sent_once_with_callback_and_validity(db, shop, twilio, run_jobs):
@@ -162,7 +164,7 @@ def test_a_two_segment_text_costs_two_slots_and_still_goes(redis_client):
 
 def test_one_job_also_takes_other_due_texts(db, shop, twilio):
     now = test_now()
-    ids = queue_texts([Text(to=f"+3161234567{i}", kind="delivered", body="Bezorgd!", shop_id=shop.id)
+    ids = queue_texts([MessageDraft(to=f"+3161234567{i}", kind="delivered", body="Bezorgd!", shop_id=shop.id)
                        for i in range(3)], now)
     assert send_texts(ids[:1]) == {"queued": 3}  # the jobs for the other two will find nothing left
     assert send_texts(ids[1:]) == {}
@@ -193,7 +195,7 @@ def test_a_queued_text_is_not_sent_after_cancel_mute_or_a_new_number(client, db,
 
 def test_a_stop_that_arrives_while_a_text_waits_still_counts(client, db, carrier_headers, make_shipment, twilio,
                                                              run_jobs):
-    from workers.sending import opt_out
+    from app.messaging.opt_outs import opt_out
 
     _arriving_soon_queued(client, carrier_headers, make_shipment)
     opt_out("+31612345678", "reply", test_now())
@@ -203,8 +205,8 @@ def test_a_stop_that_arrives_while_a_text_waits_still_counts(client, db, carrier
 
 
 def test_a_callback_that_overtakes_its_send_is_applied_when_the_send_is_recorded(client, db, shop, twilio):
+    from app.messaging.sending import record_result
     from app.sms.provider import ACCEPTED, SendResult
-    from workers.sending import record_result
 
     message_id = _queue(shop)
     form = {"MessageSid": "SMearly", "MessageStatus": "undelivered", "ErrorCode": "30003"}

@@ -7,29 +7,21 @@ from datetime import timedelta
 import pytest
 
 from app.simulation.generator import generate_day
-from app.simulation.replay import participants, replay
-from bijna_testing import app_config
+from app.simulation.replay import participants
+from workers.simulate import replay_day
 
 PATH = "/api/v1/shop/eta-scorecard"
 
 
 @pytest.fixture
 def api(app, db):
-    """A client of an app serving the scorecard (built apart while app/api.py does not register it yet)."""
-    if "shop_eta_scorecard" in app.blueprints:
-        return app.test_client()
-    from app import create_app
-    from app.simulation.scorecard_api import bp
-
-    scorecard_app = create_app(app_config(CLOCK=app.config["CLOCK"]))
-    scorecard_app.register_blueprint(bp)
-    return scorecard_app.test_client()
+    return app.test_client()
 
 
 def test_the_live_scorecard_agrees_with_the_replayed_day(app, db, api, monkeypatch):
     monkeypatch.setitem(app.config, "SENDER_RATE_PER_SECOND", 10_000)
     day = generate_day(515151, stops=12)
-    result = replay(app, day.requests, sweep_every=timedelta(minutes=2))
+    result = replay_day(app, day.requests, sweep_every=timedelta(minutes=2))
     key = participants().shop_key
     first = min(truth.arrival for truth in day.truth.values())
     period = {"from": (first - timedelta(hours=3)).isoformat(), "to": (first + timedelta(hours=12)).isoformat()}

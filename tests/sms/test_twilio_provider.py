@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.sms.keywords import CONFIRMATIONS
-from app.sms.provider import ACCEPTED, FAILED, RETRY, UNKNOWN, OutboundSms
+from app.sms.provider import ACCEPTED, FAILED, RETRY, STOP_TEXTING_CODES, UNKNOWN, SendRequest
 from app.sms.twilio_provider import TwilioProvider
 from devtools.twilio_standin import TwilioStandin
 
@@ -34,8 +34,8 @@ def provider(standin: TwilioStandin) -> TwilioProvider:
 
 
 def arriving_soon(to: str = RECIPIENT, body: str = "Je pakket is er over 15 minuten!",
-                  sender: str | None = None, validity: int | None = 900) -> OutboundSms:
-    return OutboundSms(to=to, body=body, sender=sender, status_callback=CALLBACK,
+                  sender: str | None = None, validity: int | None = 900) -> SendRequest:
+    return SendRequest(to=to, body=body, sender=sender, status_callback=CALLBACK,
                        validity_seconds=validity, reference="msg-1")
 
 
@@ -211,7 +211,7 @@ def test_unusable_numbers_fail_for_good(provider, standin, register, to, code):
     result = provider.send(arriving_soon(to=to))
 
     assert (result.outcome, result.error_code) == (FAILED, code)
-    assert result.number_unusable and not result.opted_out
+    assert STOP_TEXTING_CODES[result.error_code] == "unusable_number"
     assert standin.messages == []
 
 
@@ -221,7 +221,7 @@ def test_number_that_sent_stop_at_twilio_is_opted_out(provider, standin):
     result = provider.send(arriving_soon())
 
     assert (result.outcome, result.error_code) == (FAILED, 21610)
-    assert result.opted_out and not result.number_unusable
+    assert STOP_TEXTING_CODES[result.error_code] == "provider_error"
     assert "unsubscribed" in result.error_message
 
 
@@ -259,7 +259,7 @@ def test_other_client_errors_fail_with_their_code(provider, standin):
     result = provider.send(arriving_soon())
 
     assert (result.outcome, result.error_code) == (FAILED, 21606)
-    assert not result.opted_out and not result.number_unusable
+    assert result.error_code not in STOP_TEXTING_CODES
 
 
 def test_client_is_built_on_first_send_not_before(standin):

@@ -19,7 +19,7 @@ from app.notify.segments import count_segments
 
 
 @dataclass(frozen=True)
-class Text:
+class MessageDraft:
     """One text to queue."""
 
     to: str
@@ -32,7 +32,7 @@ class Text:
     valid_for: timedelta | None = None  # after created + valid_for it expires unsent
 
 
-def store_texts(texts: list[Text], now: datetime) -> list[dict]:
+def store_texts(texts: list[MessageDraft], now: datetime) -> list[dict]:
     """Insert the texts not queued before (by dedupe key); return the rows that landed. Does not commit."""
     if not texts:
         return []
@@ -63,7 +63,7 @@ def enqueue_due(rows: list[dict], now: datetime) -> None:
     enqueue_sends([row["id"] for row in rows if not row["send_after"] or row["send_after"] <= now])
 
 
-def queue_texts(texts: list[Text], now: datetime) -> list[str]:
+def queue_texts(texts: list[MessageDraft], now: datetime) -> list[str]:
     """Store texts, commit, then enqueue the ones due now; return the ids of the new texts."""
     rows = store_texts(texts, now)
     db.session.commit()

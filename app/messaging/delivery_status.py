@@ -8,14 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db, redis_connection
+from app.messaging.opt_outs import opt_out
 from app.models import Message
 from app.models.message import STATUS_RANK
-from app.sms.provider import UNSUBSCRIBED_RECIPIENT
-from workers.sending import opt_out
-
-# Twilio error codes after which the number should get nothing more.
-STOP_TEXTING_CODES = {UNSUBSCRIBED_RECIPIENT: "provider_error", 21614: "unusable_number", 30006: "unusable_number"}
-
+from app.sms.provider import STOP_TEXTING_CODES
 
 EARLY = "bijna:early-status:{}"
 EARLY_TTL = 600  # a send is recorded within seconds of Twilio answering; keep a stray callback this long

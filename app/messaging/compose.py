@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
+from app.messaging.outbox import MessageDraft
 from app.models import Shipment, Shop, ShopTemplate
 from app.notify.quiet_hours import defer_until
 from app.notify.templates import render
 from app.notify.windows import format_time, is_today, relative_day
-from app.outbox import Text
 from app.urls import tracking_url
 
 
@@ -43,7 +43,8 @@ def template_context(shipment: Shipment, shop: Shop, extra: dict, now: datetime,
 
 
 def compose(shipment: Shipment, shop: Shop, kind: str, extra: dict, *, now: datetime, urgent: bool = True,
-            valid_for: timedelta | None = None, dedupe_key: str | None = None, overrides: dict | None = None) -> Text:
+            valid_for: timedelta | None = None, dedupe_key: str | None = None,
+            overrides: dict | None = None) -> MessageDraft:
     """Return the text of `kind` for a shipment, held until quiet hours end when not urgent."""
     language = shipment.recipient_language or shop.language
     send_after = None if urgent else defer_until(now, shop.timezone, *quiet_hours(shop))
@@ -54,7 +55,7 @@ def compose(shipment: Shipment, shop: Shop, kind: str, extra: dict, *, now: date
     if key not in overrides:
         overrides[key] = shop_override(shop.id, kind, language)
     body = render(kind, language, context, overrides[key])
-    return Text(to=shipment.recipient_phone, kind=kind, body=body, shop_id=shop.id, shipment_id=shipment.id,
+    return MessageDraft(to=shipment.recipient_phone, kind=kind, body=body, shop_id=shop.id, shipment_id=shipment.id,
                 dedupe_key=dedupe_key, send_after=send_after, valid_for=valid_for)
 
 

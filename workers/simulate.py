@@ -1,4 +1,6 @@
-"""`flask simulate DAYFILE`: replay a day of carrier requests into a scratch database under a virtual clock."""
+"""`python -m workers.simulate DAYFILE`: replay a day of carrier requests into a scratch database under a
+virtual clock, with the web side, an in-process worker and the sweeper; print each recipient's texts and the
+scorecard. Shops and carriers try settings on yesterday's data; we calibrate with it."""
 
 from __future__ import annotations
 
@@ -7,23 +9,52 @@ import logging
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
-from app.simulation.day import read_day, write_day
+from app import create_app
+from app.config import exit_on_config_error
+from app.simulation.day import Request, read_day, write_day
+from app.simulation.replay import Replayed, replay
+from workers.queues import ALL, queue
+from workers.run import build_worker
+from workers.sweeper import sweep
 
 SCRATCH_SQLITE = "simulate.sqlite3"  # under instance/, replaced at every run
 SCRATCH_REDIS_DB = 13
 
 
-def scratch_app(database_url: str | None, redis_url: str, settings: dict | None = None) -> Flask:
+class InProcessEngine:
+    """The real worker side, in this process: a burst worker for the queued jobs, the sweeps as listed."""
+
+    @staticmethod
+    def run_jobs(app: Flask) -> None:
+        with app.app_context():
+            if not any(queue(name).count for name in ALL):
+                return
+        worker = build_worker(app)
+        # A burst lives milliseconds and takes no commands: without its pub/sub thread it does not wait
+        # a third of a second for that thread to stop.
+        worker.subscribe = lambda: None
+        worker.work(burst=True, with_scheduler=False)
+
+    @staticmethod
+    def sweep(now):
+        return sweep(now)
+
+
+def replay_day(app: Flask, requests: list[Request], **options) -> Replayed:
+    """Replay `requests` into `app` with the real worker side (see app.simulation.replay.replay)."""
+    return replay(app, requests, InProcessEngine(), **options)
+
+
+def scratch_app(database_url: str | None, redis_url: str, settings: dict | None = None,
+                instance_path: str | None = None) -> Flask:
     """Build an app on a scratch database (migrated to the newest schema) and a flushed scratch Redis db."""
     from flask_migrate import upgrade
     from redis import Redis
 
-    from app import create_app
-
     if database_url is None:
-        path = Path(current_app.instance_path, SCRATCH_SQLITE)
+        path = Path(instance_path or "instance", SCRATCH_SQLITE)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
         database_url = f"sqlite:///{path}"
@@ -41,7 +72,7 @@ def _default_redis_url(app_url: str) -> str:
     return f"{base}/{SCRATCH_REDIS_DB}"
 
 
-@click.command("simulate")
+@click.command("simulate", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("dayfile", type=click.Path(dir_okay=False))
 @click.option("--generate", is_flag=True, help="First write a generated noisy day to DAYFILE (see --seed, --stops).")
 @click.option("--seed", type=int, default=1, show_default=True)
@@ -60,15 +91,16 @@ def simulate(dayfile, generate, seed, stops, shop_settings, database_url, redis_
     from datetime import timedelta
 
     from app.simulation.generator import generate_day
-    from app.simulation.replay import replay
     from app.simulation.report import format_scorecard, format_texts
+
+    base = exit_on_config_error(create_app)
 
     try:
         settings = json.loads(shop_settings)
     except json.JSONDecodeError:
         raise click.BadParameter("not JSON", param_hint="--shop-settings") from None
-    redis_url = redis_url or _default_redis_url(current_app.config["REDIS_URL"])
-    if redis_url == current_app.config["REDIS_URL"]:
+    redis_url = redis_url or _default_redis_url(base.config["REDIS_URL"])
+    if redis_url == base.config["REDIS_URL"]:
         raise click.BadParameter("must not be the app's own Redis database (it is flushed)", param_hint="--redis-url")
     if generate:
         count = write_day(generate_day(seed, stops=stops).requests, dayfile)
@@ -80,8 +112,8 @@ def simulate(dayfile, generate, seed, stops, shop_settings, database_url, redis_
     if not requests:
         raise click.BadParameter("no requests in the file", param_hint="DAYFILE")
     logging.getLogger("rq").setLevel(logging.WARNING)  # a job a step would drown the texts
-    app = scratch_app(database_url, redis_url, {"SENDER_RATE_PER_SECOND": 10_000})
-    result = replay(app, requests, shop_settings=settings, sweep_every=timedelta(seconds=sweep_every))
+    app = scratch_app(database_url, redis_url, {"SENDER_RATE_PER_SECOND": 10_000}, base.instance_path)
+    result = replay_day(app, requests, shop_settings=settings, sweep_every=timedelta(seconds=sweep_every))
     for at, path, status, answer in result.refused:
         click.echo(f"refused {at.isoformat()} {path}: {status} {json.dumps(answer)}", err=True)
     if as_json:
@@ -92,6 +124,5 @@ def simulate(dayfile, generate, seed, stops, shop_settings, database_url, redis_
     click.echo(format_scorecard(result.scorecard))
 
 
-def init_app(app: Flask) -> None:
-    """Register `flask simulate`."""
-    app.cli.add_command(simulate)
+if __name__ == "__main__":
+    simulate()

@@ -9,7 +9,6 @@ from sqlalchemy import delete, select, update
 from app.extensions import db
 from app.models import Conversation, Feedback, Message, RebookingCommand, Shipment, StatusEvent
 from app.phones import mask
-from workers.sweeper import register
 
 MESSAGE_RETENTION = timedelta(days=60)
 RECIPIENT_RETENTION = timedelta(days=90)
@@ -17,7 +16,6 @@ REMOVED = "[removed after the retention period]"
 BATCH = 1000
 
 
-@register
 def purge_personal_data(now: datetime) -> int:
     """Blank old message bodies and numbers, and old recipients of finished shipments."""
     messages = db.session.execute(select(Message).where(
