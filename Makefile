@@ -27,7 +27,7 @@ chromium:
 
 migrate: venv
 	mkdir -p instance
-	$(VENV)/bin/flask db upgrade
+	$(VENV)/bin/flask db upgrade heads
 
 seed: migrate
 	$(VENV)/bin/flask demo seed --carrier-url http://127.0.0.1:$(CARRIER_PORT)

@@ -38,7 +38,7 @@ def app():
     os.environ.setdefault("REDIS_URL", REDIS_URL)
     application = create_app(app_config())  # its clock is test_now, moved with the run (bijna_testing)
     with application.app_context():
-        upgrade(directory=str(application.config["MIGRATIONS_DIR"]))
+        upgrade(directory=str(application.config["MIGRATIONS_DIR"]), revision="heads")
         _db.engine.dispose()
     return application
 

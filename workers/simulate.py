@@ -62,7 +62,7 @@ def scratch_app(database_url: str | None, redis_url: str, settings: dict | None 
     app = create_app({"DATABASE_URL": database_url, "SQLALCHEMY_DATABASE_URI": uri, "REDIS_URL": redis_url,
                       "SMS_PROVIDER": "simulator", **(settings or {})})
     with app.app_context():
-        upgrade(directory=str(app.config["MIGRATIONS_DIR"]))
+        upgrade(directory=str(app.config["MIGRATIONS_DIR"]), revision="heads")
     Redis.from_url(redis_url).flushdb()
     return app
 

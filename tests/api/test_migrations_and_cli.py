@@ -20,14 +20,14 @@ def _migrate_from_empty(uri: str) -> set[str]:
     app = create_app(app_config(SQLALCHEMY_DATABASE_URI=uri))
     with app.app_context():
         directory = str(app.config["MIGRATIONS_DIR"])
-        upgrade(directory=directory)
+        upgrade(directory=directory, revision="heads")
         engine = _db.engine
         with engine.connect() as conn:
             drift = compare_metadata(MigrationContext.configure(conn), _db.metadata)
         tables = set(inspect(engine).get_table_names())
         downgrade(directory=directory, revision="base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
-        upgrade(directory=directory)
+        upgrade(directory=directory, revision="heads")
         engine.dispose()
     assert drift == [], f"models and migrations disagree: {drift}"
     return tables
