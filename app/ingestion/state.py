@@ -62,7 +62,7 @@ def texts_today(candidates: list[Due], now: datetime) -> dict[str, int]:
     return counts
 
 
-PER_ATTEMPT = ("out_for_delivery", "arriving_soon", "delay")
+PER_ATTEMPT = ("out_for_delivery", "arriving_soon", "delay", "held_up")
 
 
 def dedupe_key(shipment: Shipment, decision: Decision, stamp: datetime | None = None) -> str:
