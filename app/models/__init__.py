@@ -7,6 +7,8 @@ from app.models.message import Message
 from app.models.rebooking import RebookingCommand, ShopWebhook
 from app.models.shipment import Shipment
 from app.models.shop import Shop, ShopTemplate
+from app.models.staff import StaffUser
+from app.models.ticket import Note, Ticket
 
 __all__ = [
     "Carrier",
@@ -16,11 +18,14 @@ __all__ = [
     "FirstEtaWait",
     "Feedback",
     "Message",
+    "Note",
     "OptOut",
     "RebookingCommand",
     "Shipment",
     "Shop",
     "ShopTemplate",
     "ShopWebhook",
+    "StaffUser",
     "StatusEvent",
+    "Ticket",
 ]

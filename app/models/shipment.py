@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now as clock_now
@@ -40,6 +40,9 @@ class Shipment(db.Model):
     route_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     stop_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
     notify: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set by the shop's service desk in the console: a paused parcel gets no texts; a VIP gets a personal call.
+    texts_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    vip: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     tracking_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     # What Bijna already told the recipient, so each text goes out once.
     sent_kinds: Mapped[list] = mapped_column(JSON, default=list)

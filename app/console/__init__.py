@@ -1,0 +1,1 @@
+"""The support console: the shop's service desk finds parcels, reads their story and acts on them."""
