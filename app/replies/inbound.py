@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
@@ -139,59 +139,106 @@ def unread(now: datetime, limit: int = 5000) -> list[str]:
         or_(Message.send_after.is_(None), Message.send_after <= now)).limit(limit)).scalars())
 
 
-def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime,
-               carrier_reachable: bool) -> tuple[list[MessageDraft], list[str]]:
-    """Do what the plan says; return the texts to queue and the rebooking commands to enqueue."""
-    phone, conversation = message.from_number, scene.conversation
+@dataclass
+class Turn:
+    """One reply being answered: the plan for it and everything its actions need."""
+
+    plan: Plan
+    scene: Scene
+    message: Message
+    now: datetime
+    carrier_reachable: bool
+    shipment: Shipment | None
+    shop: object
+    language: str
+
+    @property
+    def phone(self) -> str:
+        return self.message.from_number
+
+    def key(self, kind: str) -> str:
+        return f"in:{self.message.id}:{kind}"
+
+    def about_number(self, kind: str, **extra) -> MessageDraft:
+        return number_text(self.phone, kind, self.shop, self.language, self.now, self.key(kind), extra)
+
+    def about_parcel(self, kind: str, **extra) -> MessageDraft:
+        return compose(self.shipment, self.shipment.shop, kind, extra, now=self.now, dedupe_key=self.key(kind))
+
+
+Outcome = tuple[list[MessageDraft], list[str]]  # messages to queue, rebooking commands to enqueue
+NOTHING: Outcome = ([], [])
+
+
+def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime, carrier_reachable: bool) -> Outcome:
+    """Do what the plan says; return the messages to queue and the rebooking commands to enqueue."""
     shipment = scene.shipments.get(plan.shipment_id or "")
     asked_about = scene.shipments.get(scene.situation.question_shipment_id or "")
-    shop, language = voice_for(phone, scene.live or [s for s in (shipment or asked_about,) if s])
+    shop, language = voice_for(message.from_number, scene.live or [s for s in (shipment or asked_about,) if s])
+    if plan.action in NEEDS_PARCEL and shipment is None:
+        return NOTHING  # the parcel is no longer this number's (the shop changed the recipient)
+    action = ACTIONS.get(plan.action)
+    return action(Turn(plan, scene, message, now, carrier_reachable, shipment, shop, language)) if action else NOTHING
 
-    def key(kind: str) -> str:
-        return f"in:{message.id}:{kind}"
 
-    def about_number(kind: str, **extra) -> MessageDraft:
-        return number_text(phone, kind, shop, language, now, key(kind), extra)
+def _opt_out(turn: Turn) -> Outcome:
+    opt_out(turn.phone, "reply", turn.now)
+    return _keyword_answer(turn)
 
-    def about_parcel(kind: str, **extra) -> MessageDraft:
-        return compose(shipment, shipment.shop, kind, extra, now=now, dedupe_key=key(kind))
 
-    action = plan.action
-    if action in ("rate", "offer_slots", "rebook") and shipment is None:
-        return [], []  # the parcel is no longer this number's (the shop changed the recipient)
-    if action == "opt_out":
-        opt_out(phone, "reply", now)
-    elif action == "opt_in":
-        db.session.execute(delete(OptOut).where(OptOut.phone == phone))
-    if action in ("opt_out", "opt_in", "help", "unknown_number") and plan.reply:
-        return [about_number(plan.reply)], []
-    if action == "clarify":
-        lines = slot_lines(scene.situation.options) if plan.question == "slot_offer" else []
-        compose_clarify = about_parcel if shipment else about_number
-        return [compose_clarify("clarify", question=plan.question, slot_lines=lines)], []
-    if action == "disambiguate":
-        parcels = [scene.shipments[i] for i in plan.choices if i in scene.shipments]
-        return [ask_which_parcel(conversation, phone, parcels, plan.pending, now, key("disambiguation"))], []
-    if action == "rate":
-        if not _rate(shipment, plan.params["rating"], message.body, now):
-            again = clarify(scene.situation)  # ask for the score once more (capped like any clarify)
-            return ([about_parcel("clarify", question=again.question)] if again.reply else []), []
-        return [compose(shipment, shipment.shop, "rating_thanks", {"rating": plan.params["rating"]}, now=now,
-                        dedupe_key=f"{shipment.id}:rating_thanks")], []
-    if action == "too_late" and shipment and plan.reply:
-        return [about_parcel("rebook_refused")], []
-    if action == "offer_slots":
-        wish = plan.params.get("wish")
-        return _offer(conversation, shipment, now, key, carrier_reachable, about_parcel, wish), []
-    if action == "rebook":
-        clear_options(conversation, now)
-        command = rebooking.create_rebooking(shipment, plan.rebooking, plan.params, "sms", now)
-        if command is not None:
-            return [], [command.id]
-        if rebooking.blocker(shipment, plan.rebooking) != "other_rebooking_pending":
-            return [about_parcel("rebook_refused")], []
-        return [], []  # the first choice is on its way to the carrier; its answer will follow
-    return [], []
+def _opt_in(turn: Turn) -> Outcome:
+    db.session.execute(delete(OptOut).where(OptOut.phone == turn.phone))
+    return _keyword_answer(turn)
+
+
+def _keyword_answer(turn: Turn) -> Outcome:
+    return ([turn.about_number(turn.plan.reply)], []) if turn.plan.reply else NOTHING
+
+
+def _clarify(turn: Turn) -> Outcome:
+    lines = slot_lines(turn.scene.situation.options) if turn.plan.question == "slot_offer" else []
+    ask = turn.about_parcel if turn.shipment else turn.about_number
+    return [ask("clarify", question=turn.plan.question, slot_lines=lines)], []
+
+
+def _disambiguate(turn: Turn) -> Outcome:
+    parcels = [turn.scene.shipments[i] for i in turn.plan.choices if i in turn.scene.shipments]
+    return [ask_which_parcel(turn.scene.conversation, turn.phone, parcels, turn.plan.pending, turn.now,
+                             turn.key("disambiguation"))], []
+
+
+def _rate_delivery(turn: Turn) -> Outcome:
+    shipment, rating = turn.shipment, turn.plan.params["rating"]
+    if not _rate(shipment, rating, turn.message.body, turn.now):
+        again = clarify(turn.scene.situation)  # ask for the score once more (capped like any clarify)
+        return ([turn.about_parcel("clarify", question=again.question)] if again.reply else []), []
+    return [compose(shipment, shipment.shop, "rating_thanks", {"rating": rating}, now=turn.now,
+                    dedupe_key=f"{shipment.id}:rating_thanks")], []
+
+
+def _too_late(turn: Turn) -> Outcome:
+    return ([turn.about_parcel("rebook_refused")], []) if turn.shipment and turn.plan.reply else NOTHING
+
+
+def _offer_slots(turn: Turn) -> Outcome:
+    return _offer(turn.scene.conversation, turn.shipment, turn.now, turn.key, turn.carrier_reachable,
+                  turn.about_parcel, turn.plan.params.get("wish")), []
+
+
+def _rebook(turn: Turn) -> Outcome:
+    clear_options(turn.scene.conversation, turn.now)
+    command = rebooking.create_rebooking(turn.shipment, turn.plan.rebooking, turn.plan.params, "sms", turn.now)
+    if command is not None:
+        return [], [command.id]
+    if rebooking.blocker(turn.shipment, turn.plan.rebooking) != "other_rebooking_pending":
+        return [turn.about_parcel("rebook_refused")], []
+    return NOTHING  # the first choice is on its way to the carrier; its answer will follow
+
+
+NEEDS_PARCEL = ("rate", "offer_slots", "rebook")
+ACTIONS = {"opt_out": _opt_out, "opt_in": _opt_in, "help": _keyword_answer, "unknown_number": _keyword_answer,
+           "clarify": _clarify, "disambiguate": _disambiguate, "rate": _rate_delivery, "too_late": _too_late,
+           "offer_slots": _offer_slots, "rebook": _rebook}
 
 
 def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachable: bool,
