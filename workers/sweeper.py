@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from app.extensions import db
+from app.ingestion.eta_learning import learn_eta_errors
+from app.ingestion.first_eta_wait import send_texts_held_for_first_eta
 from app.messaging import recovery
 from app.rebooking import execution
 from app.replies import inbound
@@ -62,6 +64,8 @@ SWEEPS: tuple[Callable[[datetime], int], ...] = (
     requeue_unread_replies,
     requeue_due_rebookings,
     requeue_due_webhooks,
+    send_texts_held_for_first_eta,
+    learn_eta_errors,
     purge_personal_data,
 )
 

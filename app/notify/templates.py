@@ -17,7 +17,7 @@ Extra variables per kind (times are local "14:10" strings, see `localize`):
                        slot_lines (used when question == "slot_offer", else may be [])
     rating_thanks      rating: int 1-5
     delivered, failed_attempt, in_transit, sorted, exception, returned, cancelled,
-    delayed, rebook_confirmed_neighbour, rebook_refused, slot_expired: COMMON only
+    delayed, rebook_confirmed_neighbour, rebook_refused, slot_expired, held_up: COMMON only
 Texts about the phone number rather than one parcel get only shop_name (the name the
 sender uses; "Bijna" when no single shop applies): help, stopped, started,
 unknown_number; disambiguation also gets choices: [{"letter", "order_ref", "shop_name"}].
@@ -78,6 +78,7 @@ _VARIABLES: dict[str, tuple[str, ...]] = {
     "unknown_number": ("shop_name",),
     "rating_thanks": (*COMMON, "rating"),
     "slot_expired": COMMON,
+    "held_up": COMMON,
 }
 KINDS = tuple(_VARIABLES)
 
