@@ -7,7 +7,7 @@ stops, and texts only for the few stops that call for one, handled together.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -41,11 +41,11 @@ class StopEta:
 class IngestResult:
     accepted: int = 0
     stale: int = 0
-    unknown: list[str] | None = None
+    unknown_parcels: list[str] = field(default_factory=list)
     texts: int = 0
 
     def as_dict(self) -> dict:
-        return {"accepted": self.accepted, "ignored_stale": self.stale, "unknown_parcels": self.unknown or [],
+        return {"accepted": self.accepted, "ignored_stale": self.stale, "unknown_parcels": self.unknown_parcels,
                 "texts_queued": self.texts}
 
 
@@ -80,7 +80,7 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
     rows = db.session.execute(select(*_COLUMNS).where(
         Shipment.carrier_id == carrier.id, Shipment.tracking_number.in_(by_number))
         .order_by(Shipment.id).with_for_update()).all()
-    result = IngestResult(unknown=sorted(set(by_number) - {row.tracking_number for row in rows}))
+    result = IngestResult(unknown_parcels=sorted(set(by_number) - {row.tracking_number for row in rows}))
     shops: dict[str, Shop] = {}
     updates: list[SimpleNamespace] = []
     candidates: list[Due] = []
