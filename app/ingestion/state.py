@@ -28,7 +28,8 @@ def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int
     # Lateness is judged against the window the recipient was told, else the one the shop promised.
     told = row.announced_start is not None
     return ShipmentState(
-        status=row.status, notify=row.notify, opted_out=opted_out,
+        # A parcel the service desk paused is decided as if texts were off (resuming lets them come again).
+        status=row.status, notify=row.notify and not getattr(row, "texts_paused", False), opted_out=opted_out,
         window_start=row.announced_start if told else row.window_start,
         window_end=row.announced_end if told else row.window_end, eta=row.eta, lead_minutes=shop.lead_minutes,
         sent=frozenset(row.sent_kinds or ()),

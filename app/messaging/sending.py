@@ -32,6 +32,8 @@ BATCH = 50  # messages per job: RQ costs milliseconds per job, a send well under
 JOB_TIMEOUT = 120
 MAX_ATTEMPTS = 6
 MAX_ROUNDS = 20  # successors claimed by one job before it leaves the rest to other jobs
+# Sent by a person at the shop from the console: they go even while the parcel's automatic texts are paused.
+STAFF_KINDS = frozenset({"agent_reply", "tracking_link"})
 
 
 def batch_size() -> int:
@@ -132,7 +134,8 @@ def no_longer_wanted(message: Message) -> str | None:
     if message.shipment_id is None:
         return blocks(db.session.execute(select(opt_out_source)).scalar(), message.kind)
     newer = ordering.newer_timing_message(message) if message.kind in ordering.SUPERSEDABLE else None
-    columns = [opt_out_source, Shipment.status, Shipment.notify, Shipment.recipient_phone, Shipment.sent_kinds]
+    columns = [opt_out_source, Shipment.status, Shipment.notify, Shipment.recipient_phone, Shipment.sent_kinds,
+               Shipment.texts_paused]
     if newer is not None:
         columns.append(exists(newer).label("superseded"))
     row = db.session.execute(select(*columns).where(Shipment.id == message.shipment_id)).one_or_none()
@@ -143,6 +146,8 @@ def no_longer_wanted(message: Message) -> str | None:
         return reason
     if message.to_number != row.recipient_phone:
         return "The shop changed the recipient's number since this message was queued."
+    if row.texts_paused and message.kind not in STAFF_KINDS:
+        return "Texts for this parcel are paused by the shop's service desk."
     if newer is not None and row.superseded:
         return ordering.SUPERSEDED
     if not still_wanted(message.kind, row.status, row.notify, frozenset(row.sent_kinds or ())):

@@ -27,8 +27,11 @@ Reply options always mean the same, whichever text asked: 1 = neighbours, 2 = ne
 after "delivered" is a 1-5 rating; a letter answers slot_offer or disambiguation.
 
 Shop overrides are untrusted Jinja source, so everything renders in Jinja's immutable
-sandbox (no attribute tricks reaching Python internals). The sandbox does not bound CPU
-or memory: render overrides only where a job timeout applies.
+sandbox (no attribute tricks reaching Python internals), bounded by `app.notify.bounded`:
+at most MAX_STEPS loop iterations and calls per render, ranges of at most MAX_RANGE,
+no string or list built past MAX_VALUE characters, and output cut off at MAX_OUTPUT.
+Those bounds make a render cheap; the shop API still validates and previews untrusted
+source out of the request process under a hard deadline (app.shops.template_runner).
 """
 
 from __future__ import annotations
@@ -40,8 +43,8 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from app.notify.bounded import BoundedSandbox, RenderLimitExceeded, render_bounded
 from app.notify.segments import count_segments, to_gsm7
 from app.notify.windows import format_time
 
@@ -79,6 +82,9 @@ _VARIABLES: dict[str, tuple[str, ...]] = {
     "rating_thanks": (*COMMON, "rating"),
     "slot_expired": COMMON,
     "held_up": COMMON,
+    # Sent by a person at the shop from the support console; `answer` is what they typed.
+    "agent_reply": ("shop_name", "answer"),
+    "tracking_link": COMMON,
 }
 KINDS = tuple(_VARIABLES)
 
@@ -103,6 +109,7 @@ _SAMPLE_VALUES = {
     "pickup_point": "Primera, Kerkstraat 12",
     "question": "delivery_options",
     "rating": 4,
+    "answer": "Hoi Sanne, we hebben de bezorger gevraagd om morgen tussen 9 en 12 uur langs te komen.",
     "choices": [
         {"letter": "A", "order_ref": "1234", "shop_name": "Bloemenhuis Jansen"},
         {"letter": "B", "order_ref": "98765", "shop_name": "Boekhandel De Vries"},
@@ -119,9 +126,9 @@ _VARIANTS: dict[str, tuple[dict, ...]] = {
 
 
 @cache
-def _environment() -> ImmutableSandboxedEnvironment:
+def _environment() -> BoundedSandbox:
     """Build the one template environment, lazily: nothing happens at import time."""
-    return ImmutableSandboxedEnvironment(
+    return BoundedSandbox(
         loader=FileSystemLoader(TEMPLATE_ROOT, encoding="utf-8"),
         undefined=StrictUndefined,
         autoescape=False,
@@ -189,7 +196,7 @@ def render(kind: str, language: str, context: dict, override: str | None = None)
     else:
         names = [f"{_language(language)}/{kind}.txt", f"{FALLBACK_LANGUAGE}/{kind}.txt"]
         template = _environment().select_template(names)
-    return normalise(template.render(context))
+    return normalise(render_bounded(template, context))
 
 
 def validate_template(source: str, kind: str) -> list[str]:
@@ -204,24 +211,30 @@ def validate_template(source: str, kind: str) -> list[str]:
         template = _environment().from_string(source)
     except TemplateSyntaxError as error:
         return [f"Syntax error on line {error.lineno}: {error.message}."]
+    except (RecursionError, MemoryError, SyntaxError, ValueError):  # absurd nesting: Python cannot compile it
+        return ["The template is nested too deeply."]
     available = ", ".join(_VARIABLES[kind])
     errors: list[str] = []
     most_segments, encoding = 0, "GSM-7"
     for context in sample_contexts(kind):
         try:
-            text = normalise(template.render(context))
+            text = normalise(render_bounded(template, context))
         except UndefinedError as error:
             problem = f"Unknown variable: {error.message}. Available: {available}."
+        except RenderLimitExceeded as error:
+            problem = f"The template does too much work: {error}."
         except SecurityError as error:
             problem = f"Not allowed in a template: {error}."
-        except (TemplateError, ArithmeticError, TypeError, ValueError) as error:
+        except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RecursionError,
+                MemoryError) as error:
             # The shop's source is code we did not write: report, never raise.
             problem = f"The template fails to render: {error}."
         else:
             problem = "" if text else "The text comes out empty."
-            text_encoding, segments = count_segments(text)
-            if segments > most_segments:
-                most_segments, encoding = segments, text_encoding
+            if text:
+                text_encoding, segments = count_segments(text)
+                if segments > most_segments:
+                    most_segments, encoding = segments, text_encoding
         if problem and problem not in errors:
             errors.append(problem)
     if most_segments > MAX_SEGMENTS:
