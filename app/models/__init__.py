@@ -3,6 +3,7 @@
 from app.models.carrier import Carrier, StatusEvent
 from app.models.conversation import Conversation, Feedback, OptOut
 from app.models.eta import EtaCalibration, EtaObservation, FirstEtaWait
+from app.models.ladder import CompensationCode, LadderSettings, LadderStep
 from app.models.message import Message
 from app.models.rebooking import RebookingCommand, ShopWebhook
 from app.models.shipment import Shipment
@@ -12,11 +13,14 @@ from app.models.ticket import Note, Ticket
 
 __all__ = [
     "Carrier",
+    "CompensationCode",
     "Conversation",
     "EtaCalibration",
     "EtaObservation",
     "FirstEtaWait",
     "Feedback",
+    "LadderSettings",
+    "LadderStep",
     "Message",
     "Note",
     "OptOut",
