@@ -16,6 +16,9 @@ Extra variables per kind (times are local "14:10" strings, see `localize`):
     clarify            question: "delivery_options" | "slot_offer" | "rating";
                        slot_lines (used when question == "slot_offer", else may be [])
     rating_thanks      rating: int 1-5
+    silence_apology    quiet_days (int, >= 1); estimate_low_days, estimate_high_days (ints, both None when
+                       history gives no honest estimate; equal for "about N days", 1 for "within a day")
+    compensation       code: the shop's compensation code
     delivered, failed_attempt, in_transit, sorted, exception, returned, cancelled,
     delayed, rebook_confirmed_neighbour, rebook_refused, slot_expired, held_up: COMMON only
 Texts about the phone number rather than one parcel get only shop_name (the name the
@@ -84,6 +87,9 @@ _VARIABLES: dict[str, tuple[str, ...]] = {
     "held_up": COMMON,
     # Sent by a person at the shop from the support console; `answer` is what they typed.
     "agent_reply": ("shop_name", "answer"),
+    # The exception ladder (app/exceptions): a silent parcel's apology and compensation code.
+    "silence_apology": (*COMMON, "quiet_days", "estimate_low_days", "estimate_high_days"),
+    "compensation": (*COMMON, "code"),
     "tracking_link": COMMON,
 }
 KINDS = tuple(_VARIABLES)
@@ -109,6 +115,10 @@ _SAMPLE_VALUES = {
     "pickup_point": "Primera, Kerkstraat 12",
     "question": "delivery_options",
     "rating": 4,
+    "quiet_days": 3,
+    "estimate_low_days": 1,
+    "estimate_high_days": 2,
+    "code": "SORRY-7Q4K-2XW9-PLM3",
     "answer": "Hoi Sanne, we hebben de bezorger gevraagd om morgen tussen 9 en 12 uur langs te komen.",
     "choices": [
         {"letter": "A", "order_ref": "1234", "shop_name": "Bloemenhuis Jansen"},
@@ -122,6 +132,10 @@ _VARIANTS: dict[str, tuple[dict, ...]] = {
     "arriving_soon": ({"minutes": 1},),
     "clarify": ({"question": "rating"}, {"question": "slot_offer"}),
     "rating_thanks": ({"rating": 1}, {"rating": 3}, {"rating": 5}),
+    "silence_apology": ({"estimate_low_days": None, "estimate_high_days": None}, {"quiet_days": 1},
+                        {"estimate_low_days": 1, "estimate_high_days": 1},
+                        {"estimate_low_days": 3, "estimate_high_days": 3},
+                        {"quiet_days": 12, "estimate_low_days": 4, "estimate_high_days": 9}),
 }
 
 
