@@ -28,7 +28,8 @@ from app.shops.webhook_url import UnsafeWebhookUrl, check_webhook_url
 
 log = logging.getLogger(__name__)
 
-EVENTS = ("rebooking.accepted", "rebooking.refused", "rebooking.dead")
+EVENTS = ("rebooking.accepted", "rebooking.refused", "rebooking.dead",
+          "ticket.opened", "compensation.pool_low")  # the last two: the exception ladder (app/exceptions)
 MAX_ATTEMPTS = 10  # about 3 hours of backoff in all
 LEASE = timedelta(minutes=1)  # a delivery in flight is not picked up again before this
 TIMEOUT_SECONDS = 5.0
