@@ -23,9 +23,10 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from app import cli, errors, extensions, health
+    from app import cli, errors, extensions, health, observability
     from app.api import register_api
 
+    observability.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)
     health.init_app(app)

@@ -7,7 +7,8 @@ datetime. This is the only module that reads the wall clock (a test enforces it)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, has_app_context
 
@@ -23,4 +24,28 @@ def now() -> datetime:
         clock = current_app.config.get("CLOCK")
         if clock is not None:
             return clock()
+        if current_app.config.get("CLOCK_FILE"):
+            return wall_clock() + file_offset(current_app.config["CLOCK_FILE"])
     return wall_clock()
+
+
+_offsets: dict[tuple, timedelta] = {}
+
+
+def file_offset(path: str) -> timedelta:
+    """Return the offset (seconds, as text) a test wrote to CLOCK_FILE: one clock moved for several processes.
+
+    The fault suite runs web, workers and the sweeper as real processes; writing this file (atomically,
+    by rename) moves time for all of them at once. Re-read only when the file changes.
+    """
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return timedelta(0)
+    key = (path, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if key not in _offsets:
+        with open(path) as file:
+            text = file.read().strip()
+        _offsets.clear()
+        _offsets[key] = timedelta(seconds=float(text or 0))
+    return _offsets[key]

@@ -56,6 +56,9 @@ class Settings:
     CARRIER_TIMEOUT_SECONDS: int = 5
     MAX_BODY_BYTES: int = 1_000_000
     SIMULATOR_AUTH_TOKEN: str = "simulator-auth-token"
+    METRICS_TOKEN: str = ""
+    LOG_FORMAT: str = "json"
+    CLOCK_FILE: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
@@ -95,8 +98,14 @@ class Settings:
             raise ConfigError("CARRIER_TIMEOUT_SECONDS must be at least 1")
         if self.SENDER_RATE_PER_SECOND < 1:
             raise ConfigError("SENDER_RATE_PER_SECOND must be at least 1")
+        if self.LOG_FORMAT not in ("json", "text"):
+            raise ConfigError(f"LOG_FORMAT must be json or text, got {self.LOG_FORMAT!r}")
         if not self.production:
             return
+        if self.CLOCK_FILE:
+            raise ConfigError("CLOCK_FILE moves time for tests; production reads the real clock")
+        if self.METRICS_TOKEN and len(self.METRICS_TOKEN) < 16:
+            raise ConfigError("METRICS_TOKEN is too short: use 16 characters or more")
         for name in ("DATABASE_URL", "REDIS_URL"):  # the embedded defaults are for a laptop, not production
             if name not in self.extra.get("explicit", ()):
                 raise ConfigError(f"{name} is missing: production does not fall back to the embedded default")

@@ -72,6 +72,10 @@ def init_app(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response, status
 
+    from app.observability.outages import register_outage_handlers
+
+    register_outage_handlers(app)
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error")

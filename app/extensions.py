@@ -22,6 +22,11 @@ migrate = Migrate(render_as_batch=True)
 
 def init_app(app: Flask) -> None:
     """Bind the database, migrations and one Redis connection pool to the app."""
+    engine = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    # A pooled connection that died with a PostgreSQL restart is noticed before use, not by a request.
+    engine.setdefault("pool_pre_ping", True)
+    # SQL errors must not carry bound parameters (phone numbers, message bodies) into the logs.
+    engine.setdefault("hide_parameters", True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
     app.extensions["redis"] = Redis.from_url(app.config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=2)

@@ -33,7 +33,8 @@ def enqueue_jobs(name: str, job: Callable, args: Sequence[tuple], timeout: int) 
     """
     if not args:
         return True
-    jobs = [Queue.prepare_data(job, args=job_args, timeout=timeout, result_ttl=0, failure_ttl=FAILURE_TTL)
+    meta = _origin()
+    jobs = [Queue.prepare_data(job, args=job_args, timeout=timeout, result_ttl=0, failure_ttl=FAILURE_TTL, meta=meta)
             for job_args in args]
     try:
         queue(name).enqueue_many(jobs)
@@ -41,3 +42,16 @@ def enqueue_jobs(name: str, job: Callable, args: Sequence[tuple], timeout: int) 
         log.warning("Redis unreachable: %d %s jobs wait in the database for the sweeper", len(jobs), job.__name__)
         return False
     return True
+
+
+def _origin() -> dict:
+    """Return the job meta that ties a job to what enqueued it: the request id (or the enqueuing job's)."""
+    from rq import get_current_job
+
+    from app.observability.logs import request_id
+
+    origin = request_id()
+    if origin is None:
+        parent = get_current_job()
+        origin = parent.meta.get("request_id") if parent is not None else None
+    return {"request_id": origin} if origin else {}

@@ -21,6 +21,7 @@ from app.messaging.outbox import enqueue_due
 from app.models import Carrier, Shipment, Shop
 from app.notify.policy import decide_on_update
 from app.notify.statuses import TERMINAL
+from app.observability import metrics
 
 # On a driver's route today means out for delivery, whatever the last scan said.
 BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed", "failed_attempt")
@@ -109,6 +110,7 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
     db.session.commit()
     result.texts = len(landed)
     enqueue_due(landed, now)
+    metrics.etas_ingested(result.accepted, result.stale, len(result.unknown_parcels))
     return result
 
 

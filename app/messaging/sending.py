@@ -22,6 +22,7 @@ from app.messaging.opt_outs import blocks, opt_out
 from app.messaging.ratelimit import SenderRateLimit
 from app.models import Message, OptOut, Shipment, Shop
 from app.notify.policy import still_wanted
+from app.observability import metrics
 from app.sms.factory import current_provider
 from app.sms.provider import ACCEPTED, FAILED, RETRY, STOP_TEXTING_CODES, UNKNOWN, SendRequest, SendResult
 from app.urls import public_url
@@ -194,4 +195,5 @@ def _finish(message: Message, status: str, now: datetime, *, sid: str | None = N
     if error_code is not None or error_message is not None:
         message.error_code, message.error_message = error_code, (error_message or "")[:300]
     db.session.commit()
+    metrics.message_outcome(status, error_code)
     return status

@@ -24,6 +24,7 @@ from app.carriers.adapter import (
 )
 from app.extensions import db
 from app.models import RebookingCommand, Shipment
+from app.observability import metrics
 from app.rebooking import outcome
 from app.rebooking.service import carrier_adapter
 
@@ -63,12 +64,12 @@ def execute(command_id: str, now: datetime) -> str | None:
         except CarrierRefused as refusal:  # a read before the command said no (e.g. unknown_parcel)
             result = RebookingResult(False, refusal.code, refusal.message)
         except CarrierUnavailable as error:
-            return _retry_later(command, shipment, now, error)
+            return metrics.command_outcome(_retry_later(command, shipment, now, error))
         except (CarrierError, ValueError) as error:
             # Our configuration or code is wrong: retrying will not help, and the recipient must
             # not hear "not possible" for it. An operator fixes it and revives the command.
             return outcome.give_up(command, shipment, now, f"contract error: {error}", tell_recipient=False)
-        return outcome.record(command, shipment, result, now)
+        return metrics.command_outcome(outcome.record(command, shipment, result, now))
     except Exception as error:
         _after_crash(command_id, now, error)
         raise  # RQ's failed registry shows the traceback
