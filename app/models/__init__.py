@@ -3,6 +3,7 @@
 from app.models.carrier import Carrier, StatusEvent
 from app.models.conversation import Conversation, Feedback, OptOut
 from app.models.eta import EtaCalibration, EtaObservation, FirstEtaWait
+from app.models.kpi import KpiDay, KpiParcel
 from app.models.ladder import CompensationCode, LadderSettings, LadderStep
 from app.models.message import Message
 from app.models.rebooking import RebookingCommand, ShopWebhook
@@ -19,6 +20,8 @@ __all__ = [
     "EtaObservation",
     "FirstEtaWait",
     "Feedback",
+    "KpiDay",
+    "KpiParcel",
     "LadderSettings",
     "LadderStep",
     "Message",
