@@ -14,9 +14,11 @@ log = logging.getLogger(__name__)
 class ApiError(Exception):
     """An error a client can act on: an HTTP status, a stable code and the fields at fault."""
 
-    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None,
+                 headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+        self.headers = headers or {}
 
 
 def not_found(what: str = "resource") -> ApiError:
@@ -40,6 +42,7 @@ _CODES = {
     415: "unsupported_media_type",
     422: "validation_failed",
     429: "too_many_requests",
+    503: "unavailable",
 }
 
 
@@ -55,7 +58,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):
         db.session.rollback()
-        return jsonify(error_body(error.code, error.message, error.fields)), error.status
+        return jsonify(error_body(error.code, error.message, error.fields)), error.status, error.headers
 
     @app.errorhandler(ValidationError)
     def validation_error(error: ValidationError):

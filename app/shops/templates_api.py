@@ -1,4 +1,8 @@
-"""Shop API v1: a shop's own wording per message kind and language, checked when saved."""
+"""Shop API v1: a shop's own wording per message kind and language, checked when saved.
+
+A shop's template is untrusted code: it is checked and previewed only by the template
+runner (helper processes, a hard deadline), never rendered in this web process.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,12 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import delete, select
 
 from app.auth import shop_required
-from app.errors import not_found
+from app.errors import ApiError, not_found
 from app.extensions import db
 from app.models import ShopTemplate
-from app.notify.segments import count_segments
-from app.notify.templates import KINDS, LANGUAGES, render, sample_context, validate_template
+from app.notify.templates import KINDS, LANGUAGES
 from app.schemas import StrictSchema, load_json
+from app.shops import template_runner
 
 bp = Blueprint("shop_templates", __name__, url_prefix="/api/v1/shop/templates")
 bp.before_request(shop_required(lambda: None))
@@ -30,6 +34,8 @@ class TemplateOut(Schema):
     preview = fields.String()
     encoding = fields.String()
     segments = fields.Integer()
+    problems = fields.List(fields.String(), metadata={
+        "description": "Why a saved template no longer renders (its texts then use Bijna's wording)."})
 
 
 class TemplateList(Schema):
@@ -46,11 +52,22 @@ def _check(kind: str, language: str) -> None:
         raise ValidationError(errors)
 
 
-def _present(kind: str, language: str, body: str | None) -> dict:
-    preview = render(kind, language, sample_context(kind), body)
-    encoding, segments = count_segments(preview)
+def _run(job, *args):
+    try:
+        return job(*args)
+    except template_runner.RunnerBusy:
+        raise ApiError(503, "busy", "Templates are being checked for others; try again in a moment.",
+                       headers={"Retry-After": "2"}) from None
+
+
+def _present(kind: str, language: str, body: str | None, checked: dict | None = None) -> dict:
+    if checked is None:
+        # Bijna's own wording is trusted; a shop's is previewed out of process.
+        checked = (template_runner.preview_template(None, kind, language) if body is None
+                   else _run(template_runner.previews, [(body, kind, language)])[0])
     return {"kind": kind, "language": language, "body": body or "", "custom": body is not None,
-            "preview": preview, "encoding": encoding, "segments": segments}
+            "preview": checked["preview"], "encoding": checked["encoding"], "segments": checked["segments"],
+            "problems": checked.get("problems", [])}
 
 
 def _saved(kind: str, language: str) -> ShopTemplate | None:
@@ -61,8 +78,9 @@ def _saved(kind: str, language: str) -> ShopTemplate | None:
 @bp.get("")
 def index():
     """List the shop's own templates with a preview each."""
-    rows = db.session.execute(select(ShopTemplate).where(ShopTemplate.shop_id == g.shop.id)).scalars()
-    return TemplateList().dump({"items": [_present(t.kind, t.language, t.body) for t in rows]})
+    rows = list(db.session.execute(select(ShopTemplate).where(ShopTemplate.shop_id == g.shop.id)).scalars())
+    checked = _run(template_runner.previews, [(t.body, t.kind, t.language) for t in rows])
+    return TemplateList().dump({"items": [_present(t.kind, t.language, t.body, c) for t, c in zip(rows, checked)]})
 
 
 @bp.get("/<kind>/<language>")
@@ -78,14 +96,14 @@ def save(kind: str, language: str):
     """Save the shop's wording; a template that cannot render is refused now, not on delivery day."""
     _check(kind, language)
     body = load_json(TemplateIn())["body"]
-    problems = validate_template(body, kind)
-    if problems:
-        raise ValidationError({"body": problems})
+    checked = _run(template_runner.check, body, kind, language)
+    if checked["problems"]:
+        raise ValidationError({"body": checked["problems"]})
     saved = _saved(kind, language) or ShopTemplate(shop_id=g.shop.id, kind=kind, language=language)
     saved.body = body
     db.session.add(saved)
     db.session.commit()
-    return TemplateOut().dump(_present(kind, language, body))
+    return TemplateOut().dump(_present(kind, language, body, checked))
 
 
 @bp.delete("/<kind>/<language>")
