@@ -9,6 +9,7 @@ def register_api(app: Flask) -> None:
     """Register the shop API, carrier API, webhooks, pages and API docs."""
     from app import openapi
     from app.carrier_api.views import bp as carrier_api
+    from app.console import blueprints as console
     from app.rebooking.views import bp as shop_rebookings
     from app.shipments.messages import bp as shop_messages
     from app.shipments.views import bp as shipments
@@ -24,6 +25,7 @@ def register_api(app: Flask) -> None:
                       carrier_api, twilio_webhooks, shop_rebookings, tracking_page, openapi.bp):
         app.register_blueprint(blueprint)
     favicon.init_app(app)
+    console.init_app(app)
     register_dev_pages(app)
 
 
