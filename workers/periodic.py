@@ -19,6 +19,7 @@ from app.clock import now
 from app.config import exit_on_config_error
 from app.extensions import db, redis_connection
 from app.observability.logs import configure
+from app.observability.metrics import metrics_directory
 from workers.run import Backoff
 from workers.sweeper import sweep
 
@@ -72,6 +73,7 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=5.0)
     args = parser.parse_args()
     app = exit_on_config_error(create_app)
+    metrics_directory()
     configure(app.config.get("LOG_FORMAT", "json"))
     run(app, args.every)
 

@@ -22,6 +22,7 @@ from app import create_app
 from app.config import exit_on_config_error
 from app.extensions import db, redis_connection
 from app.observability.logs import configure
+from app.observability.metrics import metrics_directory
 from app.observability.outages import is_outage
 from workers.queues import ALL, queue
 
@@ -146,6 +147,7 @@ def main() -> None:
     parser.add_argument("--burst", action="store_true", help="stop when the queues are empty")
     args = parser.parse_args()
     app = exit_on_config_error(create_app)
+    metrics_directory()
     configure(app.config.get("LOG_FORMAT", "json"), extra_filters=(JobContextFilter(),))
     run(app, burst=args.burst)
 

@@ -116,6 +116,13 @@ def metrics():
     return Response(_process_metrics() + generate_latest(queues), mimetype=CONTENT_TYPE_LATEST)
 
 
+def metrics_directory() -> None:
+    """Create PROMETHEUS_MULTIPROC_DIR when set (a process's first metric writes its file there)."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+
+
 def init_app(app: Flask) -> None:
     """Serve /metrics and time every request by endpoint."""
     app.register_blueprint(bp)
