@@ -51,6 +51,12 @@ def p_late(eta: datetime, lead: timedelta, deadline: datetime, calibration: Cali
     return 1.0 - calibration.cdf(_minutes(lead), _minutes(deadline - eta))
 
 
+def arrival_quantile(eta: datetime, lead: timedelta, p: float, calibration: Calibration | None = None) -> datetime:
+    """Return the moment the van has arrived by with probability p."""
+    calibration = calibration or PRIOR
+    return eta + timedelta(minutes=calibration.quantile(_minutes(lead), p))
+
+
 def median_arrival(eta: datetime, lead: timedelta, calibration: Calibration | None = None) -> datetime:
     """Return the arrival the model thinks as likely before as after: ETA plus the median error."""
     calibration = calibration or PRIOR

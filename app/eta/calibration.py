@@ -101,18 +101,46 @@ def _bin_quantiles(scores: list[float], strength: float, weight: float | None = 
     return tuple(quantiles)
 
 
+MEDIAN = PROBS.index(0.5)
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """Per lead-time bin, the score quantiles at PROBS and how many residuals they rest on."""
+    """Per lead-time bin, the score quantiles at PROBS and how many residuals they rest on.
+
+    `warm` (optional) are the quantiles of scores corrected by the route's bias of the day
+    (app/eta/route_day.py); `for_route` turns them, shifted by a route's offsets, into the
+    calibration its texts read.
+    """
 
     quantiles: tuple[tuple[float, ...], ...]
     counts: tuple[int, ...]
+    warm: tuple[tuple[float, ...], ...] | None = None
+
+    @property
+    def centre(self) -> tuple[float, ...]:
+        """Return the median score per bin: what an ordinary day's residuals are measured against."""
+        return tuple(q[MEDIAN] for q in self.quantiles)
+
+    def with_warm(self, warm: Calibration) -> Calibration:
+        """Return this calibration carrying `warm`'s quantiles as its route-corrected ones."""
+        return Calibration(self.quantiles, self.counts, warm.quantiles)
+
+    def for_route(self, day) -> Calibration:
+        """Return the calibration for a route whose day so far is `day` (a RouteDay, or None: not known)."""
+        if day is None or not day.warm or self.warm is None:
+            return self
+        return Calibration(tuple(tuple(q + offset for q in table) for table, offset in zip(
+            self.warm, day.offsets, strict=True)), self.counts)
 
     def to_json(self) -> dict:
         """Return a JSON-ready dict (stored per carrier)."""
-        return {"version": VERSION, "bins": list(LEAD_BINS), "probs_step": 0.005,
+        data = {"version": VERSION, "bins": list(LEAD_BINS), "probs_step": 0.005,
                 "spread": [SPREAD_SHARE, SPREAD_MINUTES], "counts": list(self.counts),
                 "quantiles": [list(q) for q in self.quantiles]}
+        if self.warm is not None:
+            data["warm"] = [list(q) for q in self.warm]
+        return data
 
     @classmethod
     def from_json(cls, data: dict | None) -> Calibration:
@@ -122,7 +150,10 @@ class Calibration:
         quantiles = tuple(tuple(float(v) for v in q) for q in data["quantiles"])
         if len(quantiles) != len(LEAD_BINS) or any(len(q) != len(PROBS) for q in quantiles):
             return PRIOR
-        return cls(quantiles, tuple(int(c) for c in data["counts"]))
+        warm = tuple(tuple(float(v) for v in q) for q in data["warm"]) if data.get("warm") else None
+        if warm is not None and (len(warm) != len(LEAD_BINS) or any(len(q) != len(PROBS) for q in warm)):
+            warm = None
+        return cls(quantiles, tuple(int(c) for c in data["counts"]), warm)
 
     def quantile(self, lead_minutes: float, p: float) -> float:
         """Return the p-quantile of the error (minutes, + is late) at this lead."""
@@ -155,7 +186,7 @@ class Calibration:
 
 
 def fit(residuals: Iterable[tuple[float, float]], strength: float = PRIOR_STRENGTH,
-        days: int | None = None) -> Calibration:
+        days: int | None = None, per_day: float = PER_DAY) -> Calibration:
     """Learn a calibration from (lead minutes, error minutes) pairs over `days` days, shrunk toward the prior.
 
     Without `days` every residual counts as independent (right for synthetic, unrelated errors).
@@ -165,7 +196,7 @@ def fit(residuals: Iterable[tuple[float, float]], strength: float = PRIOR_STRENG
         scores[lead_bin(lead)].append(error / spread(lead))
     for bin_scores in scores:
         bin_scores.sort()
-    weight = None if days is None else PER_DAY * max(days, 1)
+    weight = None if days is None else per_day * max(days, 1)
     return Calibration(tuple(_bin_quantiles(s, strength, weight) for s in scores), tuple(len(s) for s in scores))
 
 

@@ -7,6 +7,8 @@
   `record_arrival` stamps the stop's observations with the moment.
 - Hourly, `learn_eta_errors` (a sweep) refits each carrier's calibration from the residuals
   (arrival - ETA) of the last LEARN_FROM days and stores it; ingestion reads it once per push.
+  Beside the cold calibration it learns the warm one: the residuals each route-day's own delivered
+  stops would have corrected, as known when each ETA was heard (app/eta/route_day.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 
 from app.eta import Calibration, fit, lead_bin
+from app.eta.route_day import Heard, corrected_residuals
 from app.extensions import db
 from app.models import EtaCalibration, EtaObservation
 from app.models.base import insert_ignoring_duplicates
@@ -25,6 +28,8 @@ RELEARN_EVERY = timedelta(hours=1)
 KEEP_OBSERVATIONS = timedelta(days=60)
 # An "arrival" this far from the ETA is a scan uploaded late or a parcel never loaded, not an ETA error.
 IMPLAUSIBLE = timedelta(hours=8)
+# Corrected by their own day's bias, one route-day's residuals are nearly independent: they weigh more.
+PER_ROUTE_DAY = 40
 _CACHE_SIZE = 64
 _parsed: dict[tuple[str, datetime], Calibration] = {}
 
@@ -43,13 +48,15 @@ def carrier_calibration(carrier_id: str) -> Calibration | None:
     return _parsed[key]
 
 
-def observation(carrier_id: str, row, eta: datetime, observed_at: datetime) -> dict | None:
+def observation(carrier_id: str, row, eta: datetime, observed_at: datetime,
+                route_id: str | None = None) -> dict | None:
     """Return the observation row for this ETA if it is the stop's first in a new lead-time bin."""
     bin_now = lead_bin((eta - observed_at).total_seconds() / 60)
     if row.eta is not None and row.eta_observed_at is not None:
         if lead_bin((row.eta - row.eta_observed_at).total_seconds() / 60) == bin_now:
             return None  # the bin's first ETA was stored when the stop entered it
-    return {"carrier_id": carrier_id, "shipment_id": row.id, "attempt": row.attempt or 1, "lead_bin": bin_now,
+    return {"carrier_id": carrier_id, "shipment_id": row.id, "route_id": route_id or getattr(row, "route_id", None),
+            "attempt": row.attempt or 1, "lead_bin": bin_now,
             "lead_minutes": (eta - observed_at).total_seconds() / 60, "eta": eta, "observed_at": observed_at}
 
 
@@ -65,17 +72,33 @@ def record_arrival(shipment_id: str, attempt: int, arrived_at: datetime) -> None
         EtaObservation.arrived_at.is_(None)).values(arrived_at=arrived_at))
 
 
-def residuals(carrier_id: str, since: datetime) -> tuple[list[tuple[float, float]], int]:
-    """Return (lead minutes, error minutes) for the carrier's arrivals since `since`, and on how many days."""
-    rows = db.session.execute(select(EtaObservation.lead_minutes, EtaObservation.eta, EtaObservation.arrived_at)
+def residuals(carrier_id: str, since: datetime) -> tuple[list[tuple[float, float]], int, dict]:
+    """Return (lead minutes, error minutes) for the carrier's arrivals since `since`, on how many days they
+    fell, and the same ETAs grouped per route and day (for the warm calibration)."""
+    rows = db.session.execute(select(EtaObservation.shipment_id, EtaObservation.route_id,
+                                     EtaObservation.lead_minutes, EtaObservation.eta, EtaObservation.observed_at,
+                                     EtaObservation.arrived_at)
                               .where(EtaObservation.carrier_id == carrier_id, EtaObservation.arrived_at >= since)
                               .execution_options(yield_per=10_000))
-    pairs, days = [], set()
-    for lead, eta, arrived in rows:
+    pairs, days, route_days = [], set(), {}
+    for shipment_id, route_id, lead, eta, observed, arrived in rows:
         if abs(arrived - eta) <= IMPLAUSIBLE:
-            pairs.append((lead, (arrived - eta).total_seconds() / 60))
+            error = (arrived - eta).total_seconds() / 60
+            pairs.append((lead, error))
             days.add(arrived.date())
-    return pairs, len(days)
+            if route_id is not None:
+                route_days.setdefault((route_id, arrived.date()), []).append(
+                    Heard(shipment_id, lead, error, observed, arrived))
+    return pairs, len(days), route_days
+
+
+def learn(data: list[tuple[float, float]], days: int, route_days: dict) -> Calibration:
+    """Fit the cold calibration, then the warm one on the route-day-corrected residuals."""
+    cold = fit(data, days=days)
+    corrected = [pair for day in route_days.values() for pair in corrected_residuals(day, cold.centre)]
+    if not corrected:
+        return cold
+    return cold.with_warm(fit(corrected, days=len(route_days), per_day=PER_ROUTE_DAY))
 
 
 def learn_eta_errors(now: datetime) -> int:
@@ -91,8 +114,8 @@ def learn_eta_errors(now: datetime) -> int:
                                   .distinct()).scalars().all()
     learnt = 0
     for carrier_id in carriers:
-        data, days = residuals(carrier_id, since)
-        calibration = fit(data, days=days)
+        data, days, route_days = residuals(carrier_id, since)
+        calibration = learn(data, days, route_days)
         row = db.session.get(EtaCalibration, carrier_id) or EtaCalibration(carrier_id=carrier_id)
         row.model, row.residuals, row.computed_at = calibration.to_json(), len(data), now
         db.session.add(row)

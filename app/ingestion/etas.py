@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, or_, select, text, update
 from app.extensions import db
 from app.ingestion.eta_learning import carrier_calibration, observation, store_observations
 from app.ingestion.first_eta_wait import held_for_first_eta
+from app.ingestion.route_days import route_calibration
 from app.ingestion.state import Due, apply_limits, might_need_texts, record_all
 from app.messaging.outbox import enqueue_due
 from app.models import Carrier, Shipment, Shop
@@ -27,7 +28,7 @@ from app.observability import metrics
 BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed", "failed_attempt")
 _FIELDS = ("id", "shop_id", "tracking_number", "status", "notify", "window_start", "window_end", "eta",
            "eta_observed_at", "sent_kinds", "last_delay_eta", "recipient_phone", "announced_start", "announced_end",
-           "attempt", "recipient_name", "recipient_language", "tracking_token", "order_ref", "status_at")
+           "attempt", "recipient_name", "recipient_language", "tracking_token", "order_ref", "status_at", "route_id")
 _COLUMNS = tuple(getattr(Shipment, name) for name in _FIELDS)
 
 
@@ -86,7 +87,8 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
     updates: list[SimpleNamespace] = []
     candidates: list[Due] = []
     observations: list[dict] = []
-    calibration = carrier_calibration(carrier.id)
+    # The carrier's model, corrected by what this route's delivered stops said about today (cached per change).
+    calibration = route_calibration(carrier_calibration(carrier.id), route_id, now)
     held = held_for_first_eta([row.id for row in rows if row.eta is None])
     for row in rows:
         if row.status in TERMINAL or (row.eta_observed_at is not None and row.eta_observed_at >= observed_at):
@@ -95,7 +97,7 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
         stop = by_number[row.tracking_number]
         updated = _updated(row, stop.eta, "out_for_delivery" if row.status in BEFORE_ROUTE else row.status, held)
         updates.append(updated)
-        seen = observation(carrier.id, row, stop.eta, observed_at)
+        seen = observation(carrier.id, row, stop.eta, observed_at, route_id)
         if seen:
             observations.append(seen)
         shop = shops.get(row.shop_id) or shops.setdefault(row.shop_id, db.session.get(Shop, row.shop_id))

@@ -16,6 +16,7 @@ from app.eta import Calibration
 from app.extensions import db
 from app.ingestion.eta_learning import carrier_calibration, record_arrival
 from app.ingestion.first_eta_wait import hold_for_first_eta
+from app.ingestion.route_days import update_route_days
 from app.ingestion.state import decide_with_limits, record_decisions, shipment_state, start_new_attempt
 from app.ingestion.status_codes import canonical_status
 from app.messaging.outbox import enqueue_due
@@ -60,7 +61,7 @@ def ingest_events(carrier: Carrier, events: list[CarrierEvent], now: datetime) -
     for shipment in shipments:
         by_number.setdefault(shipment.tracking_number, []).append(shipment)
     result = EventsResult(unknown_parcels=sorted(numbers - set(by_number)))
-    history, landed = [], []
+    history, landed, routes = [], [], set()
     calibration = carrier_calibration(carrier.id) if shipments else None
     for event in sorted(events, key=lambda e: e.occurred_at):
         status = canonical_status(event.code, carrier.status_map)
@@ -78,6 +79,9 @@ def ingest_events(carrier: Carrier, events: list[CarrierEvent], now: datetime) -
                 continue
             landed += _apply(shipment, status, event, now, calibration)
             result.applied += 1
+            if status in ARRIVED and shipment.route_id:
+                routes.add(shipment.route_id)  # its delivered stops say how today's ETAs run
+    update_route_days(routes, calibration, now)
     insert_ignoring_duplicates(StatusEvent, history, ["shipment_id", "raw_code", "occurred_at"])
     db.session.commit()
     result.texts = len(landed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -63,7 +63,7 @@ def texts_today(candidates: list[Due], now: datetime) -> dict[str, int]:
     return counts
 
 
-PER_ATTEMPT = ("out_for_delivery", "arriving_soon", "delay", "held_up")
+PER_ATTEMPT = ("out_for_delivery", "arriving_soon", "delay", "held_up", "window_update")
 
 
 def dedupe_key(shipment: Shipment, decision: Decision, stamp: datetime | None = None) -> str:
@@ -93,7 +93,22 @@ def _announced(decision: Decision) -> tuple[datetime, datetime] | None:
         return context["window_from"], context["window_to"]
     if decision.kind == "delay":
         return context["new_window_from"], context["new_window_to"]
+    if decision.kind == "window_update":
+        return context["window_from"], context["window_to"]
     return None
+
+
+def _told(decision: Decision) -> dict:
+    """Return what the text itself says, as data: the window it shows and the minutes it says."""
+    context = decision.context
+    if decision.kind == "delay":
+        start, end = context["new_window_from"], context["new_window_to"]
+    elif decision.kind in ("out_for_delivery", "window_update"):
+        start, end = context.get("window_from"), context.get("window_to")
+    else:
+        start = end = None  # arriving_soon says minutes, not a window
+    minutes = context.get("minutes") if decision.kind == "arriving_soon" else None
+    return {"window_start": start, "window_end": end, "minutes": minutes}
 
 
 def _has_template(kind: str) -> bool:
@@ -144,9 +159,9 @@ def record_all(dues: list[Due], now: datetime, stamp: datetime | None = None) ->
     overrides: dict = {}
     keyed = [(due, decision, dedupe_key(due.row, decision, stamp)) for due in dues for decision in due.decisions
              if _has_template(decision.kind)]
-    landed = store_texts([
+    landed = store_texts([replace(
         compose(due.row, due.shop, d.kind, d.context, now=now, urgent=d.urgent, valid_for=d.valid_for,
-                dedupe_key=key, overrides=overrides) for due, d, key in keyed], now)
+                dedupe_key=key, overrides=overrides), **_told(d)) for due, d, key in keyed], now)
     keys = {row["dedupe_key"] for row in landed}
     told: dict[str, dict] = {}
     for due, decision, key in keyed:

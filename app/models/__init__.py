@@ -2,7 +2,7 @@
 
 from app.models.carrier import Carrier, StatusEvent
 from app.models.conversation import Conversation, Feedback, OptOut
-from app.models.eta import EtaCalibration, EtaObservation, FirstEtaWait
+from app.models.eta import EtaCalibration, EtaObservation, EtaRouteDay, FirstEtaWait
 from app.models.kpi import KpiDay, KpiParcel
 from app.models.ladder import CompensationCode, LadderSettings, LadderStep
 from app.models.message import Message
@@ -18,6 +18,7 @@ __all__ = [
     "Conversation",
     "EtaCalibration",
     "EtaObservation",
+    "EtaRouteDay",
     "FirstEtaWait",
     "Feedback",
     "KpiDay",

@@ -21,11 +21,14 @@ class EtaObservation(db.Model):
         UniqueConstraint("shipment_id", "attempt", "lead_bin"),
         Index("ix_eta_observations_carrier_arrived", "carrier_id", "arrived_at"),
         Index("ix_eta_observations_observed_at", "observed_at"),
+        Index("ix_eta_observations_route_arrived", "route_id", "arrived_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     carrier_id: Mapped[str] = mapped_column(ForeignKey("carriers.id"))
     shipment_id: Mapped[str] = mapped_column(String(32))
+    # The route the ETA came with: a route's delivered stops reveal its bias for the rest of the day.
+    route_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     attempt: Mapped[int] = mapped_column(Integer)
     lead_bin: Mapped[int] = mapped_column(SmallInteger)
     lead_minutes: Mapped[float] = mapped_column(Float)
@@ -43,6 +46,16 @@ class EtaCalibration(db.Model):
     model: Mapped[dict] = mapped_column(JSON)
     residuals: Mapped[int] = mapped_column(Integer, default=0)
     computed_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class EtaRouteDay(db.Model):
+    """What one route's delivered stops say about its ETAs today (app.eta.RouteDay as JSON), per delivery."""
+
+    __tablename__ = "eta_route_days"
+
+    route_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    model: Mapped[dict] = mapped_column(JSON)
+    updated_at = mapped_column(UTCDateTime, nullable=False)
 
 
 class FirstEtaWait(db.Model):

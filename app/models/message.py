@@ -57,6 +57,10 @@ class Message(db.Model):
     # Inbound only: what the reply was read as (an intent, a letter, a rating...) and how sure the reader was.
     understood_as: Mapped[str | None] = mapped_column(String(40), nullable=True)
     confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Outbound only: the window the text told and the minutes it said ("about N"), as decided.
+    window_start = mapped_column(UTCDateTime, nullable=True)
+    window_end = mapped_column(UTCDateTime, nullable=True)
+    minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at = mapped_column(UTCDateTime, default=clock_now)
     send_after = mapped_column(UTCDateTime, nullable=True)
     expires_at = mapped_column(UTCDateTime, nullable=True)

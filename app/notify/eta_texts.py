@@ -1,8 +1,11 @@
-"""The texts an ETA calls for: arriving soon, a delay, "we're held up". Pure; see app/notify/policy.py.
+"""The texts an ETA calls for: arriving soon, a narrower window, a delay, "we're held up". Pure; see
+app/notify/policy.py.
 
-They speak from the carrier's ETA error model (app/eta): "about N minutes" is the median arrival,
-windows are the narrowest holding 95 %, and a delay or held_up goes only when the model is sure
-(DELAY_CONFIDENCE) that the window told will be broken.
+They speak from the carrier's ETA error model (app/eta, corrected by the route's day so far): "about N
+minutes" is the median arrival, windows are the narrowest holding 95 %, and a delay goes when the model
+is sure (DELAY_CONFIDENCE) that the window told will be broken, or, as that window's end nears
+(DEADLINE_NEAR), as soon as the van is more likely late than not: a late stop is warned before its
+window ends, and hours ahead one noisy ETA is never enough.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from app.eta import median_arrival, p_late, window_for
+from app.eta import arrival_quantile, median_arrival, p_late, window_for
 from app.notify.shipment_state import Decision, ShipmentState
 from app.notify.statuses import IN_FLIGHT
 from app.notify.windows import LATE_GRACE, minutes_away
@@ -26,6 +29,19 @@ DELAY_GRACE = LATE_GRACE  # 5 min: a window missed by minutes is not worth a tex
 DELAY_REPEAT_MARGIN = timedelta(minutes=30)  # after arriving_soon, less is jitter, not news
 DELAY_CONFIDENCE = 0.8  # how sure the model must be that the told window breaks
 DELAY_HORIZON = timedelta(hours=2)  # further ahead, wait: the next ETAs know better
+# Near the end of the told window, wait no longer for certainty: the last pushes before it ends must
+# warn every stop that will miss it. The confidence asked falls from DELAY_CONFIDENCE to DEADLINE_LAST_CALL.
+DEADLINE_NEAR = timedelta(minutes=20)
+DEADLINE_LAST_CALL = 0.5
+# Arriving soon goes when this quantile of the arrival is within the lead time: the median, so that
+# the warning lands as often a little early as a little late around the lead.
+SOON_QUANTILE = 0.5
+# A narrower window is worth a text when it is at most this wide, the one told was at least WORTH wider,
+# and the van is WINDOW_UPDATE_AHEAD away: early enough to plan around it, late enough to be sure.
+WINDOW_UPDATE_WIDTH = timedelta(minutes=60)
+WINDOW_UPDATE_WORTH = timedelta(minutes=30)
+WINDOW_UPDATE_AHEAD = (timedelta(minutes=60), timedelta(minutes=120))
+WINDOW_UPDATE_VALID_FOR = timedelta(minutes=30)
 HELD_UP_AFTER = timedelta(minutes=15)  # past the ETA this long after "almost there": say so (scans lag)
 HELD_UP_VALID_FOR = timedelta(minutes=30)
 
@@ -44,9 +60,9 @@ def arriving_soon(state: ShipmentState, now: datetime) -> Decision | None:
     ahead, lead = state.eta - now, timedelta(minutes=state.lead_minutes)
     if ahead > 2 * lead or ahead < -STALE_ETA:
         return None  # far away (most stops on most pushes: no model needed), or a stale update
-    median = median_arrival(state.eta, ahead, state.calibration)
-    if median - now > lead:
+    if arrival_quantile(state.eta, ahead, SOON_QUANTILE, state.calibration) - now > lead:
         return None  # due when the van is likely within lead time, not when its ETA is
+    median = median_arrival(state.eta, ahead, state.calibration)
     valid_for = min(ARRIVING_SOON_VALID_FOR, max(ahead, timedelta(0)) + ARRIVING_SOON_AFTER_ETA)
     window_from, window_to = window_for(state.eta, ahead, state.calibration)
     context = {
@@ -70,8 +86,7 @@ def delay(state: ShipmentState, now: datetime) -> Decision | None:
         eta - now < timedelta(minutes=state.lead_minutes) + DELAY_REPEAT_MARGIN
     ):
         return None
-    deadline = state.window_end + DELAY_GRACE
-    if deadline - now > DELAY_HORIZON or p_late(eta, eta - now, deadline, state.calibration) < DELAY_CONFIDENCE:
+    if not _sure_to_break(state, eta, now):
         return None
     new_from, new_to = window_for(eta, eta - now, state.calibration)
     context = {
@@ -83,6 +98,37 @@ def delay(state: ShipmentState, now: datetime) -> Decision | None:
         "two_way": state.two_way,
     }
     return Decision("delay", True, DELAY_VALID_FOR, context)
+
+
+def _sure_to_break(state: ShipmentState, eta: datetime, now: datetime) -> bool:
+    """Tell whether the told window will be broken surely enough to say so now."""
+    end = state.window_end
+    if end - now <= DEADLINE_NEAR and now < end:
+        # The closer the end, the less certainty it takes: at the end a late stop must have been warned.
+        share = (end - now) / DEADLINE_NEAR
+        needed = DEADLINE_LAST_CALL + (DELAY_CONFIDENCE - DEADLINE_LAST_CALL) * share
+        return p_late(eta, eta - now, end, state.calibration) >= needed
+    deadline = end + DELAY_GRACE
+    return deadline - now <= DELAY_HORIZON and p_late(eta, eta - now, deadline, state.calibration) >= DELAY_CONFIDENCE
+
+
+def window_update(state: ShipmentState, now: datetime) -> Decision | None:
+    """Return a narrower window, once, when it changes what the recipient can plan (see WINDOW_UPDATE_*)."""
+    eta = state.eta
+    if (state.status not in IN_FLIGHT or eta is None or state.window_start is None or state.window_end is None
+            or state.sent & {"window_update", "arriving_soon", "delay"} or "out_for_delivery" not in state.sent):
+        return None
+    median = median_arrival(eta, eta - now, state.calibration)
+    if not WINDOW_UPDATE_AHEAD[0] <= median - now <= WINDOW_UPDATE_AHEAD[1]:
+        return None
+    new_from, new_to = window_for(eta, eta - now, state.calibration)
+    told = state.window_end - state.window_start
+    if new_to - new_from > WINDOW_UPDATE_WIDTH or told - (new_to - new_from) < WINDOW_UPDATE_WORTH:
+        return None
+    if new_to > state.window_end or new_from < now:
+        return None  # later than told is a delay's business; a window already open is no plan
+    context = {"window_from": new_from, "window_to": new_to, "two_way": state.two_way}
+    return Decision("window_update", True, WINDOW_UPDATE_VALID_FOR, context)
 
 
 def held_up(state: ShipmentState, now: datetime) -> Decision | None:

@@ -25,7 +25,7 @@ the time at the current lead, so it is wide in the morning and narrows as the va
   sends it (`decide_on_eta`), or after the wait `decide_on_clock` (the sweeper) sends it
   with what is known. If arriving_soon is already due, only arriving_soon goes: two texts
   a minute apart would be spam.
-- arriving_soon: once, when the model's median arrival - now <= lead time (carriers' ETAs
+- arriving_soon: once, when the model's SOON_QUANTILE arrival - now <= lead time (carriers' ETAs
   run early or late by a learnable bias); an ETA up to STALE_ETA in the
   past still counts (the driver is at the door), an older one is a stale update.
   `sent` is what makes it once: jitter around the threshold and late or out-of-order
@@ -33,11 +33,18 @@ the time at the current lead, so it is wide in the morning and narrows as the va
   median arrival, not the raw ETA (carriers' ETAs run early).
 - delay: only when the model is confident (p_late >= DELAY_CONFIDENCE) that the van comes
   after the told window's end + DELAY_GRACE, and that end is at most DELAY_HORIZON away
-  (hours ahead one noisy ETA is no news, and a false apology is a broken promise too).
+  (hours ahead one noisy ETA is no news, and a false apology is a broken promise too);
+  or, once the told window ends within DEADLINE_NEAR, as soon as p_late(window end) reaches a
+  confidence that falls toward DEADLINE_LAST_CALL at the end: every stop that will miss its
+  window is warned before it ends.
   Its new window is calibrated like the morning one and becomes the told window, so a
   second delay needs that window broken with the same confidence. Only while in flight.
   After arriving_soon went out the recipient already has a fresher estimate, so a delay
   then needs the driver to be at least lead time + DELAY_REPEAT_MARGIN away again.
+- window_update: once, before arriving_soon and any delay, when the van is 60-120 minutes away
+  (median) and the calibrated window is at most an hour wide and at least half an hour narrower
+  than the one told, inside it: a window one can plan the hour around, at least an hour ahead.
+  It becomes the told window. (The tracking page shows the live window, narrowing, always.)
 - held_up: once, after arriving_soon, when the van stalls: the ETA is HELD_UP_AFTER in the
   past and the parcel has not come (planners that keep the ETA while the van stands still),
   or the model is sure the van misses the arriving-soon window (planners that slide the ETA).
@@ -82,6 +89,7 @@ from app.notify.eta_texts import (  # noqa: F401  (re-exported: callers read the
     delay,
     held_up,
     spoken_minutes,
+    window_update,
 )
 from app.notify.shipment_state import Decision, ShipmentState  # noqa: F401  (re-exported)
 from app.notify.statuses import IN_FLIGHT, TERMINAL
@@ -94,7 +102,7 @@ STATUS_KINDS = frozenset({
     "delivered", "returned", "cancelled",
 })
 REPEATABLE_STATUS_KINDS = frozenset({"failed_attempt"})
-URGENT_KINDS = frozenset({"out_for_delivery", "arriving_soon", "delay", "held_up"})
+URGENT_KINDS = frozenset({"out_for_delivery", "arriving_soon", "delay", "held_up", "window_update"})
 
 # A one-hour window told two hours late is still mostly ahead of the recipient.
 OUT_FOR_DELIVERY_VALID_FOR = timedelta(hours=2)
@@ -213,7 +221,7 @@ def decide_on_eta(state: ShipmentState, now: datetime) -> list[Decision]:
     """Return the texts (zero or one) a new ETA calls for: arriving_soon wins over the rest."""
     if _silenced(state) or _finished(state):
         return []
-    for rule in (arriving_soon, _held_out_for_delivery, delay, held_up):
+    for rule in (arriving_soon, _held_out_for_delivery, delay, window_update, held_up):
         decision = rule(state, now)
         if decision is not None and _within_cap(state, decision.kind):
             return [decision]

@@ -4,8 +4,8 @@
 Every request goes through the app's own HTTP API (the test client, with a real carrier token and
 shop key), the RQ jobs it enqueues run in a burst worker in-process, and the sweeper runs every
 `sweep_every` of virtual time. The clock jumps from request to request, so a five-hour day replays in
-seconds. What the recipients received is read back from the database; the windows they were told
-are snapshots of the shipment's announced window taken as each text was decided.
+seconds. What the recipients received is read back from the database, with the window and the minutes
+each text told as its message recorded them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Carrier, Message, Shipment, Shop
 from app.simulation.day import SHIPMENTS_PATH, Request, arrivals_from_events
-from app.simulation.record import TextRecorder
+from app.simulation.record import told_window
 from app.simulation.scorecard import Scorecard, StopDay, score
 
 SWEEP_EVERY = timedelta(seconds=60)
@@ -147,7 +147,6 @@ def replay(app: Flask, requests: list[Request], engine: Engine, *, shop_settings
     try:
         with app.app_context():
             who = participants(shop_settings, code)
-        recorder = TextRecorder(app)
         client = app.test_client()
         headers = {"shop": {"Authorization": f"Bearer {who.shop_key}"},
                    "carrier": {"Authorization": f"Bearer {who.carrier_token}"}}
@@ -160,7 +159,6 @@ def replay(app: Flask, requests: list[Request], engine: Engine, *, shop_settings
                     with app.app_context():
                         sweep(next_sweep)
                     _run_jobs(app)
-                    recorder.snapshot(clock.now)
                 next_sweep += sweep_every
             clock.now = request.at
             answer = client.post(request.path, json=request.body,
@@ -168,16 +166,14 @@ def replay(app: Flask, requests: list[Request], engine: Engine, *, shop_settings
             if answer.status_code >= 400:
                 result.refused.append((request.at, request.path, answer.status_code, answer.get_json(silent=True)))
             _run_jobs(app)
-            recorder.snapshot(clock.now)
         for _ in range(IDLE_SWEEPS):  # let the last texts go (or expire)
             clock.now = next_sweep
             with app.app_context():
                 sweep(clock.now)
             _run_jobs(app)
-            recorder.snapshot(clock.now)
             next_sweep += sweep_every
         with app.app_context():
-            _collect(result, recorder, {r.body["tracking_number"] for r in requests if r.path == SHIPMENTS_PATH})
+            _collect(result, {r.body["tracking_number"] for r in requests if r.path == SHIPMENTS_PATH})
     finally:
         if saved is None:
             app.config.pop("CLOCK", None)
@@ -196,8 +192,8 @@ def _first_pushes(requests: list[Request]) -> dict[str, datetime]:
     return first
 
 
-def _collect(result: Replayed, recorder: TextRecorder, numbers: set[str]) -> None:
-    """Read every text decided for the day's parcels, in the order decided, with the windows recorded."""
+def _collect(result: Replayed, numbers: set[str]) -> None:
+    """Read every text decided for the day's parcels, in the order decided, with what each told."""
     shipments = {row.id: row for row in db.session.execute(
         select(Shipment.id, Shipment.tracking_number, Shipment.recipient_phone)
         .where(Shipment.tracking_number.in_(numbers))).all()}
@@ -207,7 +203,6 @@ def _collect(result: Replayed, recorder: TextRecorder, numbers: set[str]) -> Non
     messages = db.session.execute(select(Message).where(
         Message.direction == "out", Message.shipment_id.in_(shipments)).order_by(Message.created_at)).scalars()
     for message in messages:
-        seen = recorder.seen.get(message.id)
         result.texts[shipments[message.shipment_id].tracking_number].append(Received(
             message.sent_at or message.created_at, message.kind, message.body, message.status,
-            seen.window if seen else None, seen.minutes if seen else None))
+            told_window(message), message.minutes))

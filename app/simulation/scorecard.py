@@ -116,7 +116,7 @@ def score(stops: Iterable[StopDay]) -> Scorecard:
             last_widths.append(_width(windowed[-1].window))
         card.delay_texts += sum(text.kind == DELAY_KIND for text in before)
         card.false_delay_texts += _false_delays(before, arrival)
-        broken, warned = _lateness(windowed, arrival)
+        broken, warned = _lateness(windowed, arrival, [text for text in before if text.kind == SOON_KIND])
         card.late_stops += broken
         card.late_warned += broken and warned
         soon = next((text for text in before if text.kind == SOON_KIND), None)
@@ -157,14 +157,18 @@ def _false_delays(texts: list[TextSeen], arrival: datetime) -> int:
     return count
 
 
-def _lateness(windowed: list[TextSeen], arrival: datetime) -> tuple[bool, bool]:
+def _lateness(windowed: list[TextSeen], arrival: datetime, soon: list[TextSeen] = ()) -> tuple[bool, bool]:
     """Tell whether the arrival broke a told window, and whether every broken one was replaced in time.
 
-    A window is replaced in time when a newer window reached the recipient before the old one ended.
+    A window is replaced in time when a newer window reached the recipient before the old one ended,
+    or an arriving-soon text did whose "about N minutes" already said a time past that end.
     """
     broken, warned = False, True
     for text, newer in zip(windowed, [*windowed[1:], None][:len(windowed)], strict=True):
-        if arrival > text.window[1]:
+        end = text.window[1]
+        if arrival > end:
             broken = True
-            warned = warned and newer is not None and newer.at <= text.window[1]
+            said_later = any(s.at > text.at and s.at <= end and s.minutes is not None
+                             and s.at + timedelta(minutes=s.minutes) > end for s in soon)
+            warned = warned and ((newer is not None and newer.at <= end) or said_later)
     return broken, warned
