@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import Flask, abort, redirect, request, session, url_for
+from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -62,6 +62,13 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "console.login"
     login_manager.session_protection = "basic"
     csrf.init_app(app)
+
+    @app.before_request
+    def _forget_cached_user() -> None:
+        # Flask-Login caches the user, and Flask-WTF the CSRF token, on `g`, which lives as long as the app
+        # context: where one context serves several requests (tests), neither may carry over to the next.
+        g.pop("_login_user", None)
+        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 @login_manager.user_loader
