@@ -33,7 +33,8 @@ class RecordingStandin(TwilioStandin):
         received = time.time()
         status, payload = super().create_message(account_sid, form)
         if status == 201:
-            self.receipts.append((received, form.get("To", ""), count_segments(form.get("Body", ""))[1]))
+            body = form.get("Body", "")
+            self.receipts.append((received, form.get("To", ""), count_segments(body)[1] if body else 0))
         return status, payload
 
 

@@ -54,9 +54,31 @@ def compose(shipment: Shipment, shop: Shop, kind: str, extra: dict, *, now: date
     key = (shop.id, kind, language)
     if key not in overrides:
         overrides[key] = shop_override(shop.id, kind, language)
-    body = render(kind, language, context, overrides[key])
+    body, note = render_with_fallback(kind, language, context, overrides[key])
     return MessageDraft(to=shipment.recipient_phone, kind=kind, body=body, shop_id=shop.id, shipment_id=shipment.id,
-                dedupe_key=dedupe_key, send_after=send_after, valid_for=valid_for)
+                dedupe_key=dedupe_key, send_after=send_after, valid_for=valid_for, note=note)
+
+
+def render_with_fallback(kind: str, language: str, context: dict, override: str | None) -> tuple[str, str | None]:
+    """Render the shop's template, or Bijna's when the shop's fails or comes out empty for these values.
+
+    A shop template was checked against many shapes of data when saved, but a real name or
+    value can still break it: that text then goes out in Bijna's wording (and says so on the
+    message), instead of failing the route push or event that holds many other parcels.
+    """
+    if override is not None:
+        try:
+            body = render(kind, language, context, override)
+        except Exception as error:  # noqa: BLE001 - the shop's template is code we did not write
+            return render(kind, language, context), f"shop template failed: {_short(error)}; default used"
+        if body:
+            return body, None
+        return render(kind, language, context), "shop template rendered empty; default used"
+    return render(kind, language, context), None
+
+
+def _short(error: Exception) -> str:
+    return (str(error) or type(error).__name__)[:200]
 
 
 def quiet_hours(shop: Shop):

@@ -30,6 +30,7 @@ class MessageDraft:
     dedupe_key: str | None = None
     send_after: datetime | None = None  # quiet hours: hold until then
     valid_for: timedelta | None = None  # after created + valid_for it expires unsent
+    note: str | None = None  # kept as the message's error_message: e.g. the shop's template failed, default used
     # What the text promised, kept as data (the scorecard reads it, not the wording).
     window_start: datetime | None = None
     window_end: datetime | None = None
@@ -50,6 +51,7 @@ def store_texts(texts: list[MessageDraft], now: datetime) -> list[dict]:
             "encoding": encoding, "segments": segments, "status": "pending", "attempts": 0,
             "created_at": now, "updated_at": now, "send_after": text.send_after,
             "expires_at": start + text.valid_for if text.valid_for else None,
+            "error_message": text.note[:300] if text.note else None,
             "window_start": text.window_start, "window_end": text.window_end, "minutes": text.minutes,
         })
     insert_ignoring_duplicates(Message, rows, ["dedupe_key"])

@@ -98,8 +98,7 @@ def count_segments(text: str) -> tuple[str, int]:
     the Basic Multilingual Plane is a surrogate pair: two) and is never split across parts.
     """
     if not text:
-        # TODO(tour): raise ValueError once templates.validate_template stops counting empty renders.
-        return GSM7, 0
+        raise ValueError("an empty text has no segments: it must never be sent")
     if is_gsm7(text):
         return GSM7, _pack([2 if ch in GSM7_EXTENSION else 1 for ch in text], GSM7_SINGLE, GSM7_PART)
     units = [size for grapheme in graphemes(text) for size in _utf16_units(grapheme, UCS2_PART)]

@@ -85,7 +85,6 @@ _VARIABLES: dict[str, tuple[str, ...]] = {
     "rating_thanks": (*COMMON, "rating"),
     "slot_expired": COMMON,
     "held_up": COMMON,
-    "window_update": (*COMMON, "window_from", "window_to", "day", "today"),
     # Sent by a person at the shop from the support console; `answer` is what they typed.
     "agent_reply": ("shop_name", "answer"),
     # The exception ladder (app/exceptions): a silent parcel's apology and compensation code.
@@ -202,6 +201,30 @@ def sample_contexts(kind: str) -> list[dict]:
     return variants
 
 
+# Real values that differ from the sample in length, alphabet or emptiness. A template must
+# render each of them (their length may cost segments: only the samples count for that).
+_NAMES = ("Jo", "Alexandra", "Maximiliaan-Alexander", "Zoë", "Ñandú", "O'Brien", "Анна", "李", "Ma 👍🏽",
+          "Wolfeschlegelsteinhausenbergerdorff")
+_SHOP_NAMES = ("X", "Ünïcödé & Söns", "De Grote Bloemen- en Plantenhandel van Amsterdam-Noord BV")
+
+
+def _emptied(value):
+    if isinstance(value, str):
+        return ""
+    return [] if isinstance(value, list) else value
+
+
+def shape_contexts(kind: str) -> list[dict]:
+    """Return contexts with other shapes of real data: short, long and non-Latin names, every value empty."""
+    base = sample_context(kind)
+    shapes = [{**base, name: _emptied(value)} for name, value in base.items()]
+    shapes.append({name: _emptied(value) for name, value in base.items()})
+    if "first_name" in base:
+        shapes += [{**base, "first_name": name} for name in _NAMES]
+    shapes += [{**base, "shop_name": name} for name in _SHOP_NAMES]
+    return shapes
+
+
 def render(kind: str, language: str, context: dict, override: str | None = None) -> str:
     """Render the text of a kind in a language (falling back to English), or an override."""
     if kind not in _VARIABLES:
@@ -231,7 +254,8 @@ def validate_template(source: str, kind: str) -> list[str]:
     available = ", ".join(_VARIABLES[kind])
     errors: list[str] = []
     most_segments, encoding = 0, "GSM-7"
-    for context in sample_contexts(kind):
+    samples = sample_contexts(kind)
+    for number, context in enumerate([*samples, *shape_contexts(kind)]):
         try:
             text = normalise(render_bounded(template, context))
         except UndefinedError as error:
@@ -246,7 +270,7 @@ def validate_template(source: str, kind: str) -> list[str]:
             problem = f"The template fails to render: {error}."
         else:
             problem = "" if text else "The text comes out empty."
-            if text:
+            if text and number < len(samples):
                 text_encoding, segments = count_segments(text)
                 if segments > most_segments:
                     most_segments, encoding = segments, text_encoding

@@ -48,7 +48,6 @@ def test_count_segments(text, expected):
     assert count_segments(text) == expected
 
 
-@pytest.mark.xfail(reason="waits for validate_template to skip empty renders", strict=True)
 def test_an_empty_text_is_refused_not_counted():
     with pytest.raises(ValueError, match="empty text"):
         count_segments("")
