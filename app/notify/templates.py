@@ -85,6 +85,7 @@ _VARIABLES: dict[str, tuple[str, ...]] = {
     "rating_thanks": (*COMMON, "rating"),
     "slot_expired": COMMON,
     "held_up": COMMON,
+    "window_update": (*COMMON, "window_from", "window_to", "day", "today"),
     # Sent by a person at the shop from the support console; `answer` is what they typed.
     "agent_reply": ("shop_name", "answer"),
     # The exception ladder (app/exceptions): a silent parcel's apology and compensation code.
