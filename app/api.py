@@ -10,6 +10,9 @@ def register_api(app: Flask) -> None:
     from app import openapi
     from app.carrier_api.views import bp as carrier_api
     from app.console import blueprints as console
+    from app.exceptions.api import bp as shop_exception_ladder
+    from app.kpis.api import bp as shop_kpis
+    from app.kpis.dashboard import bp as kpi_dashboard
     from app.rebooking.views import bp as shop_rebookings
     from app.shipments.messages import bp as shop_messages
     from app.shipments.views import bp as shipments
@@ -22,8 +25,10 @@ def register_api(app: Flask) -> None:
     from app.webhooks.views import bp as twilio_webhooks
 
     for blueprint in (shipments, shop_messages, shop_settings, shop_templates, shop_feedback, shop_eta_scorecard,
-                      carrier_api, twilio_webhooks, shop_rebookings, tracking_page, openapi.bp):
+                      carrier_api, twilio_webhooks, shop_rebookings, tracking_page, openapi.bp, shop_kpis,
+                      kpi_dashboard):
         app.register_blueprint(blueprint)
+    app.register_blueprint(shop_exception_ladder)
     favicon.init_app(app)
     console.init_app(app)
     register_dev_pages(app)

@@ -21,6 +21,7 @@ def operation(method: str, path: str, summary: str, body: str | None = None, res
 def build_spec() -> dict:
     """Build the document from the registered schemas and operations."""
     from app.carrier_api import schemas as carrier_schemas
+    from app.kpis import api as kpi_api
     from app.rebooking import schemas as rebooking_schemas
     from app.shipments import messages as message_schemas
     from app.shipments import schemas as shipment_schemas
@@ -35,7 +36,7 @@ def build_spec() -> dict:
     spec.components.schema("Error", {"type": "object", "properties": {"error": {"type": "object", "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}})
     for module in (shipment_schemas, shop_schemas, carrier_schemas, message_schemas, templates_api, feedback_api,
-                   rebooking_schemas, scorecard_api, *EXTRA_SCHEMA_MODULES):
+                   rebooking_schemas, scorecard_api, kpi_api, *EXTRA_SCHEMA_MODULES):
         for name in getattr(module, "DOCUMENTED", None) or _public_schemas(module):
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=getattr(module, name))
@@ -99,6 +100,13 @@ operation("post", "/api/v1/shop/webhook-secret", "Rotate the webhook signing sec
 operation("get", "/api/v1/shop/eta-scorecard", "How well the texts' promises held for parcels delivered "
           "?from= ?to= (at most 31 days): windows held, false delay texts, arriving-soon timing", None,
           "EtaScorecardOut")
+operation("get", "/api/v1/shop/kpis", "Carrier KPIs against their targets ?from= ?to= (local dates) ?carrier= "
+          "?period=day|week|month|quarter ?by=region|total", None, "KpiReportOut")
+operation("get", "/api/v1/shop/kpis.csv", "The same carrier KPIs as CSV (same filters)", None, None)
+operation("get", "/api/v1/shop/kpis/parcels", "The parcels behind a figure ?drill= (same filters, ?region=)",
+          None, None)
+operation("get", "/api/v1/shop/kpis/weekly-summary", "One carrier's week ?carrier= ?week=2026-W13: figures and "
+          "worst regions, as Markdown (or ?format=json)", None, None)
 
 # Paths like /api/v1/shop/templates/{kind}/{language} are one unbreakable word: on a phone they
 # break before a {parameter} (<wbr>), else anywhere (overflow-wrap): nothing wider than the screen.

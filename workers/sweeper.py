@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from app.extensions import db
 from app.ingestion.eta_learning import learn_eta_errors
 from app.ingestion.first_eta_wait import send_texts_held_for_first_eta
+from app.kpis.store import refresh_carrier_kpis
 from app.messaging import recovery
 from app.rebooking import execution
 from app.replies import inbound
@@ -66,6 +67,7 @@ SWEEPS: tuple[Callable[[datetime], int], ...] = (
     requeue_due_webhooks,
     send_texts_held_for_first_eta,
     learn_eta_errors,
+    refresh_carrier_kpis,
     purge_personal_data,
 )
 

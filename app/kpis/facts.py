@@ -18,6 +18,8 @@ from app.notify.statuses import TERMINAL
 HUB = frozenset({"sorted", "in_transit"})  # the carrier's first handling scan: either counts
 ARRIVED = frozenset({"delivered", "failed_attempt"})  # the van was at the door
 ANSWERED = frozenset({"accepted", "refused"})
+# Events that are data, not a hand on the parcel: pre-advice ("registered"), a cancellation, a code nobody mapped.
+NOT_A_SCAN = frozenset({None, "registered", "cancelled"})
 # Replies the reader could not place: they went to a person, or were not read at all.
 NOT_UNDERSTOOD = frozenset({"unknown", "unclear", "needs_person"})
 
@@ -83,15 +85,16 @@ def parcel_facts(record: ParcelRecord, zone: ZoneInfo) -> ParcelFacts:
     failed = [scan.occurred_at for scan in scans
               if scan.status == "failed_attempt" and (delivered_at is None or scan.occurred_at < delivered_at)]
     steps = expected_steps(record.status, len(failed))
+    handled = [scan.occurred_at for scan in scans if scan.status not in NOT_A_SCAN]
     first_scan = None
-    if scans:  # a scan stamped before registration (a pre-advised parcel) took no time at all
-        first_scan = max((scans[0].occurred_at - record.registered_at).total_seconds() / 60, 0.0)
+    if handled:  # a scan stamped before registration (the shop registered late) took no time at all
+        first_scan = max((handled[0] - record.registered_at).total_seconds() / 60, 0.0)
     avoided = next((r.action for r in sorted(record.rebookings, key=lambda r: r.created_at)
                     if r.status == "accepted" and (first_arrival is None or r.created_at < first_arrival)), None)
     return ParcelFacts(
         shipment_id=record.shipment_id, carrier=record.carrier, region=record.region,
         day=local_day(record.registered_at, zone),
-        counted=not (record.status == "cancelled" and not scans),
+        counted=not (record.status == "cancelled" and not handled),
         finished=record.status in TERMINAL,
         first_scan_minutes=first_scan,
         scans_complete=_complete(statuses, steps) if steps else None,

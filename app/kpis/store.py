@@ -181,3 +181,14 @@ def day_rows(shop_id: str, first: date, last: date, carrier_id: str | None = Non
         query = query.where(KpiDay.carrier_id == carrier_id)
     return [DayRow(row.carrier_id, row.region, row.day, Tally(row.counts, row.histograms))
             for row in db.session.execute(query)]
+
+
+REFRESH_EVERY = timedelta(hours=1)
+
+
+def refresh_carrier_kpis(now: datetime) -> int:
+    """The sweep: hourly, recompute the cohorts that changed; between runs it costs one tiny query."""
+    last = db.session.execute(select(func.max(KpiDay.computed_at))).scalar()
+    if last is not None and now - last < REFRESH_EVERY:
+        return 0
+    return refresh_changed(now)

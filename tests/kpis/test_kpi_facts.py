@@ -52,7 +52,7 @@ def test_a_clean_delivery_meets_every_promise():
       Scan("out_for_delivery", at(2880)), Scan("delivered", at(3000))), "delivered", True),
     # returned: hub scan and the return
     ((Scan("sorted", at(90)), Scan("returned", at(5000))), "returned", True),
-    # unmapped raw codes are scans (they count for the first scan) but no step
+    # an unmapped raw code is no step
     ((Scan(None, at(10)), Scan("delivered", at(1560))), "delivered", False),
     # still on its way: judged later
     ((Scan("sorted", at(90)),), "in_transit", None),
@@ -64,7 +64,10 @@ def test_scan_compliance_asks_every_expected_step_of_the_path(scans, status, com
 @pytest.mark.parametrize(("scans", "minutes"), [
     ((), None),  # no scan: no time, counted as no_scan
     ((Scan("out_for_delivery", at(1440)), Scan("sorted", at(45))), 45.0),  # the earliest, whatever the order pushed
-    ((Scan(None, at(-30)),), 0.0),  # pre-advised: stamped before registration takes no time
+    ((Scan("sorted", at(-30)),), 0.0),  # scanned before the shop registered it: no time at all
+    # pre-advice data, a cancellation or an unmapped code is no hand on the parcel
+    ((Scan("registered", at(5)), Scan(None, at(10)), Scan("sorted", at(75))), 75.0),
+    ((Scan("registered", at(5)),), None),
 ])
 def test_time_to_first_scan_is_the_earliest_scan(scans, minutes):
     assert parcel_facts(parcel(scans=scans, status="in_transit"), AMS).first_scan_minutes == minutes
@@ -89,6 +92,7 @@ def test_a_rebooking_accepted_before_the_van_came_is_a_failed_attempt_avoided():
 
 def test_a_cancelled_parcel_never_scanned_is_not_the_carriers():
     assert parcel_facts(parcel(status="cancelled", scans=()), AMS).counted is False
+    assert parcel_facts(parcel(status="cancelled", scans=(Scan("cancelled", at(30)),)), AMS).counted is False
     assert parcel_facts(parcel(status="cancelled", scans=(Scan("sorted", at(90)),)), AMS).counted is True
 
 
