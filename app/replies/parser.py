@@ -6,7 +6,7 @@ Pure Python: no Flask, Redis or SDK imports. What it understands: docs/reply-par
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, groupby
 from string import ascii_lowercase, ascii_uppercase
 from typing import NamedTuple
@@ -23,9 +23,21 @@ MAX_BODY = 1600
 # Carriers' delivery-instruction fields are short; a note is a hint, not a letter.
 MAX_NOTE = 160
 BOUNDARY = "|"
+# Below this a reply is not acted on: in a context that asked a question, a person reads it.
+CONFIDENT = 0.6
+# What the reader's doubt costs: a change of mind inside the reply, two choices or a question.
+CHANGED_MIND, DOUBT, NOTHING_CHOSEN = 0.85, 0.3, 0.9
 _PUNCTUATION = frozenset(",.;:!?()\n")  # each ends a clause, for negation and notes
 _TOKEN = re.compile(r"\d{1,2}[:.]\d{2}(?!\d)|\d{1,2}/\d{1,2}(?![\d/])|[^\W_]+(?:['’][^\W_]+)*|[,.;:!?()\n]")
 _HOUSE_NUMBER = re.compile(r"\d+[a-z]?")
+_SENTENCE_ENDS = frozenset(".!?\n")
+# Digits glued to words: "nr3", "optie2", "2graag", "1aub", "4sterren" (not "3pm", "18u", "10a", "2nd", "1ère").
+_GLUED = (
+    (re.compile(r"(?<=[^\W\d_]{2})(?=\d)"), " "),
+    (re.compile(r"(?<=\d)(?=(?!(?:eme|ème|ere|ère|er|e|de|ste|th|st|nd|rd|u|h|am|pm|uur|morrow)\b)[^\W\d_]{3,})"), " "),
+    (re.compile(r"\b(optie|option|keuze|slot|colis|pakket|choix)([a-f])\b", re.I), r"\1 \2"),
+)
+_CONNECTORS = frozenset({"a", "tot", "to", "ou", "or", "of", "en", "and", "-"})
 _NOTE_GAP_JUNK = re.compile(r"[^\s,.;:()/'#\-]")
 
 
@@ -38,6 +50,12 @@ class Reply:
     rating: int | None = None
     note: str | None = None
     when: Wish | None = None  # for new_slot: the day or time of day asked for ("liever woensdag")
+    confidence: float = field(default=1.0, compare=False)  # how sure the reading is; < CONFIDENT: ask a person
+
+    @property
+    def needs_person(self) -> bool:
+        """Tell whether the reader doubts this reading too much to act on it."""
+        return self.confidence < CONFIDENT
 
     def as_dict(self) -> dict:
         """Return the intent plus only the fields that are set."""
@@ -47,6 +65,7 @@ class Reply:
 
 
 UNKNOWN = Reply("unknown")
+BARE_OPTION_MARKERS = frozenset({"nr", "no", "nummer", "number", "num"})  # "nr3" alone is option 3
 
 
 class _Token(NamedTuple):
@@ -57,6 +76,7 @@ class _Token(NamedTuple):
     n: int              # position in the token list
     prev: str | None    # the word before, past punctuation ("nr. 12")
     next: str | None    # the word after, past punctuation
+    sure: float = 1.0   # 1.0 as written; less when a typo was corrected
 
 
 @dataclass(frozen=True)
@@ -66,23 +86,35 @@ class _Candidate:
     strong: bool = True         # weak ones count only when nothing strong was said
     choice: str | None = None
     address: bool = False       # "nr 12" on its own: a neighbour's address
+    sure: float = 1.0
 
 
 def parse_reply(text: str, context: str = "none", choices: int | None = None) -> Reply:
     """Return what a reply means after the question `context` asked."""
     if context not in CONTEXTS:
         raise ValueError(f"unknown reply context {context!r}; expected one of {CONTEXTS}")
-    body = _strip_signature((text or "")[:MAX_BODY])
+    body = _unglue(_strip_signature((text or "")[:MAX_BODY]))
     tokens = _tokenize(body)
     words = [t.word for t in tokens if t.word != BOUNDARY]
-    if control := _control_intent(tokens, words, body):
-        reply = Reply(control)
-    elif context == "delivered":
+    control = _control_intent(tokens, words, body)
+    if control in ("stop", "start"):
+        return Reply(control)
+    if context == "delivered":
         reply = _read_rating(tokens, words, body)
     else:
         reply = _read_options(tokens, body, context in LETTERED_CONTEXTS, choices)
+    # "help! niet thuis, doe maar 2" chooses; HELP is a bare keyword or a request for help.
+    if control == "help" and (reply.intent == "unknown" or not vocab.HELP_WORDS.intersection(words)):
+        reply = Reply("help")
     # A bare "stop" opts out, unless the rest of the reply chose something: "STOP. Bij de buren" is neighbour.
     return Reply("stop") if reply.intent in ("unknown", "help") and _stop_sentence(tokens) else reply
+
+
+def _unglue(body: str) -> str:
+    """Split digits from the words they were typed against: "nr3" -> "nr 3", "optieB" -> "optie B"."""
+    for pattern, replacement in _GLUED:
+        body = pattern.sub(replacement, body)
+    return body
 
 
 def _strip_signature(text: str) -> str:
@@ -104,14 +136,14 @@ def _strip_signature(text: str) -> str:
 
 def _tokenize(body: str) -> list[_Token]:
     """Split a reply into words and clause boundaries, each knowing its neighbours."""
-    found = [(m, BOUNDARY if m[0] in _PUNCTUATION else vocab.correct(vocab.fold(m[0])))
+    found = [(m, (BOUNDARY, 1.0) if m[0] in _PUNCTUATION else vocab.correct(vocab.fold(m[0])))
              for m in _TOKEN.finditer(body)]
-    words = [word for _, word in found]
+    words = [word for _, (word, _) in found]
     # Running "last word seen" from each end gives every token its neighbours in one pass.
     prevs = list(accumulate([None, *words], _last_word))[:-1]
     nexts = list(accumulate([None, *reversed(words)], _last_word))[-2::-1]
-    return [_Token(m[0], word, m.start(), m.end(), n, prevs[n], nexts[n])
-            for n, (m, word) in enumerate(found)]
+    return [_Token(m[0], word, m.start(), m.end(), n, prevs[n], nexts[n], sure)
+            for n, (m, (word, sure)) in enumerate(found)]
 
 
 def _last_word(last: str | None, word: str) -> str | None:
@@ -126,7 +158,7 @@ def _control_intent(tokens: list[_Token], words: list[str], body: str) -> str | 
     # Opt-out words and phrases count anywhere; Twilio's "cancel" only alone ("cancel my order" is not).
     if vocab.OPT_OUT_WORDS.intersection(words) or vocab.STOP_PHRASES.search(clauses) or (
         len(content) == 1 and content <= vocab.STOP_SINGLE
-    ):
+    ) or vocab.OPT_OUT_PHRASES.search(clauses):
         return "stop"
     if vocab.START_WORDS.intersection(words):
         return "start"
@@ -149,18 +181,25 @@ def _read_rating(tokens: list[_Token], words: list[str], body: str) -> Reply:
         score, scale = int(fraction[1]), int(fraction[2])
         return Reply("rating", rating=score) if scale == 5 and 1 <= score <= 5 else UNKNOWN
     marks = vocab.ADDRESS_MARKERS | vocab.PLACE_PREPS | vocab.TIME_PREPS
-    units = vocab.TIME_UNITS | (vocab.COUNT_UNITS - vocab.RATING_NOUNS)
-    values = {int(t.word) for t in tokens if t.word.isdecimal() and t.prev not in marks and t.next not in units}
-    if not values:  # "vijf", "vier sterren"; "een" only alone, as it is also "a"
+    units = vocab.TIME_UNITS | vocab.DAY_UNITS | (vocab.COUNT_UNITS - vocab.RATING_NOUNS)
+    ranged = _ranges(tokens)
+    found = [_Candidate("rating", (t.n,), choice=str(int(t.word))) for t in tokens
+             if t.word.isdecimal() and t.prev not in marks and t.next not in units and t.n not in ranged]
+    if not found:  # "vijf", "vier sterren"; "een" only alone, as it is also "a"
         ignorable = vocab.POLITE | vocab.FILLER | vocab.RATING_NOUNS
         content = [w for w in words if w not in ignorable]
-        values = {vocab.RATING_NUMBERS[t.word] for t in tokens if t.word in vocab.RATING_NUMBERS
-                  and (content == [t.word] or t.next in vocab.RATING_NOUNS)}
-    if not values and (stars := len(vocab.STARS.findall(body))):
-        values = {stars}
+        found = [_Candidate("rating", (t.n,), choice=str(vocab.RATING_NUMBERS[t.word]), sure=t.sure) for t in tokens
+                 if t.word in vocab.RATING_NUMBERS and (content == [t.word] or t.next in vocab.RATING_NOUNS)]
+    if not found and (stars := len(vocab.STARS.findall(body))):
+        found = [_Candidate("rating", (0,), choice=str(stars))]
+    found, changed = _after_change_of_mind(tokens, found)
+    values = {int(c.choice or 0) for c in found}
+    if len(values) > 1:
+        return Reply("unknown", confidence=DOUBT)  # "4 of 5": a person asks which
     if len(values) == 1 and 1 <= (score := values.pop()) <= 5:
-        return Reply("rating", rating=score)
-    return UNKNOWN
+        sure = min(c.sure for c in found) * (CHANGED_MIND if changed else 1.0)
+        return Reply("rating", rating=score, confidence=sure)
+    return Reply("unknown", confidence=DOUBT if _asks(tokens) else NOTHING_CHOSEN)
 
 
 def _read_options(tokens: list[_Token], body: str, lettered: bool, choices: int | None) -> Reply:
@@ -169,18 +208,63 @@ def _read_options(tokens: list[_Token], body: str, lettered: bool, choices: int 
     neighbour_at = min((c.span[0] for c in live if c.intent == "neighbour"), default=None)
     others = _number_candidates(tokens, neighbour_at) + (_letter_candidates(tokens, choices) if lettered else [])
     live += [c for c in others if not _denied(tokens, c)]
+    live, changed = _after_change_of_mind(tokens, live)
     pool = [c for c in live if c.strong] or live
     meanings = {(c.intent, c.choice) for c in pool}
-    if len(meanings) != 1:  # nothing, or a contradiction such as "1 of 3"
-        return UNKNOWN
+    if _asks(tokens):  # "kan het bij de buren, of moet er getekend worden?" asks, it does not choose
+        return Reply("unknown", confidence=DOUBT)
+    if len(meanings) != 1:  # nothing (sure), or a contradiction such as "1 of 3" (a person decides)
+        return Reply("unknown", confidence=DOUBT if meanings else NOTHING_CHOSEN)
     intent, choice = meanings.pop()
+    sure = min(c.sure for c in pool) * (CHANGED_MIND if changed else 1.0)
     if intent == "slot_choice":
-        return Reply(intent, choice=choice) if choice else UNKNOWN
+        return Reply(intent, choice=choice, confidence=sure) if choice else UNKNOWN
     if intent == "neighbour":
-        return Reply(intent, note=_neighbour_note(tokens, body, pool))
+        return Reply(intent, note=_neighbour_note(tokens, body, pool), confidence=sure)
     if intent == "new_slot":
-        return Reply(intent, when=read_wish([t.word for t in tokens]))
-    return Reply(intent)
+        return Reply(intent, when=read_wish([t.word for t in tokens]), confidence=sure)
+    return Reply(intent, confidence=sure)
+
+
+def _after_change_of_mind(tokens: list[_Token], found: list[_Candidate]) -> tuple[list[_Candidate], bool]:
+    """Keep what was chosen after the last change of mind: "buren… nee, toch maar het afhaalpunt"."""
+    for mark in sorted(_change_marks(tokens), reverse=True):
+        after = [c for c in found if c.span[0] > mark]
+        if after and any(c.span[-1] < mark for c in found):
+            return after, True
+    return found, False
+
+
+def _change_marks(tokens: list[_Token]) -> list[int]:
+    """Return where a change of mind is said: "nee", "sorry", "actually", "of nee", "en fait"."""
+    words = [t.word for t in tokens]
+    marks = [t.n for t in tokens if t.word in vocab.CHANGE_WORDS]
+    return marks + [i + len(p) - 1 for i in range(len(words)) for p in vocab.CHANGE_PHRASES
+                    if tuple(words[i:i + len(p)]) == p]
+
+
+def _asks(tokens: list[_Token]) -> bool:
+    """Tell whether a sentence ending in "?" asks something: a question word, an opener, "..., of moet ...?"."""
+    sentence: list[str] = []
+    for t in tokens:
+        if t.raw in _SENTENCE_ENDS:
+            if t.raw == "?" and _question(sentence):
+                return True
+            sentence = []
+        elif t.word != BOUNDARY or t.raw == ",":
+            sentence.append(t.word)
+    return False
+
+
+def _question(sentence: list[str]) -> bool:
+    words = [w for w in sentence if w != BOUNDARY]
+    if not words:
+        return False
+    if words[0] in vocab.QUESTION_OPENERS or vocab.QUESTION_WORDS.intersection(words):
+        return True
+    # "..., of moet er getekend worden?": an alternative that is not another option
+    return any(w in vocab.ALTERNATIVES and i + 1 < len(sentence) and sentence[i - 1] == BOUNDARY
+               for i, w in enumerate(sentence) if i > 0)
 
 
 def _keyword_candidates(tokens: list[_Token], lettered: bool = False) -> list[_Candidate]:
@@ -211,18 +295,26 @@ def _number_candidates(tokens: list[_Token], neighbour_at: int | None) -> list[_
     """Find the option numbers 1-3, and the house numbers and times that are not options."""
     found = []
     content = [t for t in tokens if t.word not in vocab.POLITE | vocab.FILLER | {BOUNDARY}]
+    ranged = _ranges(tokens)
+    # "buren. Sorry, bedoel 2": after a change of mind a digit is an option again, not a house number
+    changes = _change_marks(tokens)
+    if neighbour_at is not None and any(m > neighbour_at for m in changes):
+        neighbour_at = None
     for t in tokens:
         if t.word in vocab.OPTION_NUMBERS and (content == [t] or t.prev in vocab.OPTION_MARKERS):
-            found.append(_Candidate(vocab.OPTION_INTENTS[vocab.OPTION_NUMBERS[t.word]], (t.n,)))
+            found.append(_Candidate(vocab.OPTION_INTENTS[vocab.OPTION_NUMBERS[t.word]], (t.n,), sure=t.sure))
         if ":" in t.word or "." in t.word or "/" in t.word:  # "18:00", "12/3": a time or a date, so a later slot
             found.append(_Candidate("new_slot", (t.n,), strong=False))
         if not _HOUSE_NUMBER.fullmatch(t.word):
             continue
         number = int(t.word.rstrip(ascii_lowercase))
-        if t.prev in vocab.TIME_PREPS or t.next in vocab.TIME_UNITS:
+        if t.n in ranged:  # "over 2 à 3 dagen", "tussen 1 en 3": a span of days or hours, never an option
+            if ranged[t.n]:
+                found.append(_Candidate("new_slot", (t.n,), strong=False))
+        elif t.prev in vocab.TIME_PREPS or t.next in vocab.TIME_UNITS | vocab.DAY_UNITS:
             found.append(_Candidate("new_slot", (t.n,), strong=False))
-        # "nr 12" is an address, but "nummer 2" is option 2
-        elif t.prev in vocab.ADDRESS_MARKERS and not (t.prev in vocab.OPTION_MARKERS and number <= 3):
+        # "nr 12" and "bij nummer 2" are addresses, but "nummer 2" and a bare "nr3" are option 2 and 3
+        elif t.prev in vocab.ADDRESS_MARKERS and not (number <= 3 and _option_number(tokens, t, neighbour_at)):
             found.append(_Candidate("neighbour", (t.n,), strong=False, address=True))
         elif (  # a house number after "buren", "op 3" or "2 pakketten" is not an option
             t.word.isdecimal() and 1 <= number <= 3 and t.prev not in vocab.PLACE_PREPS
@@ -232,20 +324,52 @@ def _number_candidates(tokens: list[_Token], neighbour_at: int | None) -> list[_
     return found
 
 
+def _option_number(tokens: list[_Token], t: _Token, neighbour_at: int | None) -> bool:
+    """Tell whether "nummer 2" / "nr3" names an option: no neighbour said, no "bij", "at" before the marker."""
+    if t.prev in vocab.OPTION_MARKERS and neighbour_at is None:
+        return _word_before(tokens, t.n, 2) not in vocab.PLACE_PREPS | vocab.NEIGHBOUR_LEADS
+    bare = vocab.POLITE | vocab.FILLER | vocab.ADDRESS_MARKERS | {BOUNDARY, t.word}
+    return neighbour_at is None and t.prev in BARE_OPTION_MARKERS and all(x.word in bare for x in tokens)
+
+
+def _word_before(tokens: list[_Token], n: int, k: int) -> str | None:
+    """Return the k-th word before token n, past punctuation."""
+    words = [t.word for t in tokens[:n] if t.word != BOUNDARY]
+    return words[-k] if len(words) >= k else None
+
+
+def _ranges(tokens: list[_Token]) -> dict[int, bool]:
+    """Find "2 à 3 dagen", "2-3 days", "tussen 1 en 3": token positions -> whether the span is of time."""
+    numbers = [t for t in tokens if t.word.isdecimal()]
+    found: dict[int, bool] = {}
+    for a, b in zip(numbers, numbers[1:]):
+        between = [t.word for t in tokens[a.n + 1:b.n]]
+        if not (between == [] or (len(between) == 1 and between[0] in _CONNECTORS)):
+            continue
+        timed = b.next in vocab.TIME_UNITS | vocab.DAY_UNITS or a.prev in vocab.TIME_PREPS
+        if timed or b.next in vocab.COUNT_UNITS:
+            found[a.n] = found[b.n] = timed
+    return found
+
+
+# "A of B", "B no wait C": a letter before these is a letter too.
+_LETTER_FOLLOWS = vocab.ALTERNATIVES | vocab.CHANGE_WORDS | {"en", "and"}
+
+
 def _letter_candidates(tokens: list[_Token], choices: int | None) -> list[_Candidate]:
     """Find a slot letter ("B", "optie b", "de tweede") and check it was offered."""
     # Without a count, accept the letters a slot offer can realistically show.
     allowed = ascii_uppercase[:6] if choices is None else ascii_uppercase[:max(0, min(choices, 26))]
     content = [t for t in tokens if t.word not in vocab.POLITE | vocab.FILLER | {BOUNDARY, "one"}]
     words = [t for t in tokens if t.word != BOUNDARY]
-    leads = vocab.LETTER_MARKERS | vocab.LETTER_LEADS
+    leads = vocab.LETTER_MARKERS | vocab.LETTER_LEADS | vocab.CHANGE_WORDS | vocab.ALTERNATIVES | {"en", "and", "et"}
     clause_of = list(accumulate(t.word == BOUNDARY for t in tokens))  # "B (tussen 13 en 17)", "niet A, B"
     alone = {g[0].n for g in (list(g) for _, g in groupby(content, lambda t: clause_of[t.n])) if len(g) == 1}
     found = []
     for t in words:
         position = None
         if len(t.word) == 1 and t.word in ascii_lowercase and t.word not in vocab.POLITE:
-            if content == [t] or t.prev in leads or t.n in alone:
+            if content == [t] or t.prev in leads or t.n in alone or t.next in _LETTER_FOLLOWS:
                 position = ascii_lowercase.index(t.word) + 1
         elif content == [t] and t.word in vocab.ORDINALS:
             position = vocab.ORDINALS[t.word]
@@ -267,7 +391,9 @@ def _denied(tokens: list[_Token], candidate: _Candidate) -> bool:
             break
         if t.word not in vocab.NEGATION_SKIPS:
             window.append(t)
-    if any(t.word in vocab.NEGATIONS and t.next not in vocab.NEGATION_EXEMPT_NEXT for t in window):
+    # "no wait", "nee toch": a change of mind, not a negation
+    exempt = vocab.NEGATION_EXEMPT_NEXT | vocab.CHANGE_WORDS
+    if any(t.word in vocab.NEGATIONS and t.next not in exempt for t in window):
         return True
     after = " ".join(t.word for t in tokens[candidate.span[-1] + 1:candidate.span[-1] + 7]).split(BOUNDARY)[0]
     return candidate.intent == "neighbour" and not candidate.address and bool(vocab.NEIGHBOURS_AWAY.match(after))

@@ -258,8 +258,9 @@ def test_as_dict_holds_only_the_fields_that_are_set() -> None:
     assert Reply("neighbour", note="nr 12").as_dict() == {"intent": "neighbour", "note": "nr 12"}
 
 
-def test_parser_imports_only_the_standard_library() -> None:
-    allowed = {"__future__", "re", "unicodedata", "dataclasses", "difflib", "functools",
+def test_parser_imports_only_the_standard_library_and_rapidfuzz() -> None:
+    allowed = {"__future__", "re", "unicodedata", "dataclasses", "difflib", "functools", "tomllib", "pathlib",
+               "rapidfuzz.distance", "rapidfuzz.process",
                "itertools", "string", "typing", "datetime", "zoneinfo", "collections.abc", "app.replies",
                "app.replies.vocabulary", "app.replies.wishes"}
     package = Path(__file__).resolve().parents[2] / "app" / "replies"
