@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from app.exceptions.service import climb_exception_ladder
 from app.extensions import db
 from app.ingestion.eta_learning import learn_eta_errors
 from app.ingestion.first_eta_wait import send_texts_held_for_first_eta
@@ -67,6 +68,7 @@ SWEEPS: tuple[Callable[[datetime], int], ...] = (
     requeue_due_webhooks,
     send_texts_held_for_first_eta,
     learn_eta_errors,
+    climb_exception_ladder,
     refresh_carrier_kpis,
     purge_personal_data,
 )
