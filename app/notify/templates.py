@@ -52,7 +52,9 @@ from app.notify.segments import count_segments, to_gsm7
 from app.notify.windows import format_time
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "sms_templates"
-LANGUAGES = ("nl", "en")
+# A language is a folder of templates: adding sms_templates/de/ adds German (see docs/reply-parser.md).
+LANGUAGES = tuple(sorted((d.name for d in TEMPLATE_ROOT.iterdir() if d.is_dir() and len(d.name) == 2),
+                         key=lambda code: (("nl", "en").index(code) if code in ("nl", "en") else 2, code)))
 FALLBACK_LANGUAGE = "en"
 MAX_SEGMENTS = 3  # a shop override longer than this costs more than it tells
 MAX_TEMPLATE_CHARS = 1000
@@ -92,6 +94,8 @@ _VARIABLES: dict[str, tuple[str, ...]] = {
     "silence_apology": (*COMMON, "quiet_days", "estimate_low_days", "estimate_high_days"),
     "compensation": (*COMMON, "code"),
     "tracking_link": COMMON,
+    # A reply the parser was unsure of went to a person at the shop (app/replies/inbound.py).
+    "handed_to_person": ("shop_name", "first_name"),
 }
 KINDS = tuple(_VARIABLES)
 

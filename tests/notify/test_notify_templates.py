@@ -17,7 +17,7 @@ from app.notify.templates import (
     validate_template,
 )
 
-REPLY_OPTIONS = {"en": "Reply 1 = neighbours", "nl": "Antwoord 1 = buren"}
+REPLY_OPTIONS = {"en": "Reply 1 = neighbours", "nl": "Antwoord 1 = buren", "fr": "Répondez 1 = voisin"}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -57,7 +57,7 @@ def test_arriving_soon_offers_reply_options_only_when_two_way(language):
 def test_texts_read_well_without_a_first_name(language):
     text = render("arriving_soon", language, {**sample_context("arriving_soon"),
                                               "first_name": ""})
-    assert text.startswith("We're" if language == "en" else "Over")
+    assert text.startswith({"en": "We're", "nl": "Over", "fr": "Dans"}[language])
     assert " ," not in text
 
 
