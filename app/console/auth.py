@@ -49,11 +49,10 @@ class ConsoleUser(UserMixin):
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Login and CSRF; set safe session cookies (Secure outside development and tests)."""
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    if app.config.get("ENV") == "production":
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS))
+    if app.config.get("ENV") not in ("development", "test"):
         app.config["SESSION_COOKIE_SECURE"] = True
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=SESSION_HOURS))
     # Only the console's forms are checked (in its blueprint): the JSON APIs and webhooks use other auth.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     # The token lives as long as the session; its own wall-clock limit would not follow the app's clock.

@@ -11,11 +11,13 @@ from app.console.auth import staff_required
 from app.console.forms import AnswerForm, NoteForm, TicketForm
 from app.console.search import shop_parcel
 from app.console.story import parcel_story
+from app.console.views import guard
 from app.extensions import db
 from app.models import Shop
 from app.urls import tracking_url
 
 bp = Blueprint("console_parcels", __name__, url_prefix="/console")
+guard(bp)
 
 
 def _parcel(shipment_id: str):

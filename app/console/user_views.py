@@ -9,8 +9,10 @@ from app.clock import now as clock_now
 from app.console import accounts
 from app.console.auth import admin_required
 from app.console.forms import NewUserForm
+from app.console.views import guard
 
 bp = Blueprint("console_users", __name__, url_prefix="/console")
+guard(bp)
 
 
 @bp.get("/users")

@@ -18,30 +18,35 @@ from app.tracking.headers import add_page_headers
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static")
 
 
-@bp.before_request
+def guard(blueprint: Blueprint) -> None:
+    """Give a console blueprint its CSRF check, page headers and HTML error pages."""
+    blueprint.before_request(_check_csrf)
+    blueprint.after_request(add_page_headers)
+    blueprint.register_error_handler(CSRFError, _csrf_refused)
+    blueprint.register_error_handler(404, _not_found)
+    blueprint.register_error_handler(403, _forbidden)
+
+
 def _check_csrf():
     # Every state-changing request of the console carries the session's CSRF token (400 otherwise).
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
 
 
-bp.after_request(add_page_headers)
-
-
-@bp.errorhandler(CSRFError)
 def _csrf_refused(error):
     return render_template("console/error.html", message="The form expired or was not sent from the console. "
                            "Go back, reload the page and try again."), 400
 
 
-@bp.errorhandler(404)
 def _not_found(error):
     return render_template("console/error.html", message="Not found."), 404
 
 
-@bp.errorhandler(403)
 def _forbidden(error):
     return render_template("console/error.html", message="Only the shop's admins can do that."), 403
+
+
+guard(bp)
 
 
 @bp.app_template_filter("console_time")

@@ -26,7 +26,7 @@ def rival(db, client, carrier):
 
     rival_shop, key = create_shop("Boekhandel", sender="+3197010203041")
     body = shipment_body(order_ref="R-1", tracking_number="3SRIVAL1",
-                         recipient={"phone": "06 98765432", "name": "Rik Rivaal"})
+                         recipient={"phone": "06 23456789", "name": "Rik Rivaal"})
     response = client.post("/api/v1/shipments", json=body, headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 201
     user = create_staff_user(rival_shop.id, "agent@boekhandel.test", PASSWORD, "agent", test_now())
