@@ -23,6 +23,9 @@ Rules, in order:
   choice (live, not already rebooked, no change pending), and remembers the reply until it is
   answered. An answer about a parcel that has ended is refused kindly, never moved to another.
 - A new slot asked for with a day or time ("liever woensdag") carries that wish to the offer.
+- A reply the parser doubts (two choices side by side, a question that mentions an option; its
+  confidence below parser.CONFIDENT) after a question is not guessed: it is handed to a person at
+  the shop ("handed_to_person": a short text says so; the row is marked needs_person for the console).
 - Anything else gets one clarifying text per question.
 - Automatic answers (clarify, help, disambiguation, unknown_number) are capped per number per
   day, so an auto-responder can never keep a loop going.
@@ -47,7 +50,7 @@ QUESTION_CONTEXTS = {
 }
 LETTERED = ("slot_offer", "disambiguation")
 OPTION_INTENTS = ("neighbour", "new_slot", "pickup_point")
-AUTO_REPLY_KINDS = ("clarify", "help", "disambiguation", "unknown_number")
+AUTO_REPLY_KINDS = ("clarify", "help", "disambiguation", "unknown_number", "handed_to_person")
 AUTO_REPLY_CAP = 3
 AUTO_REPLY_WINDOW = timedelta(hours=24)
 MAX_PARCEL_CHOICES = 6  # letters A-F, what the parser accepts without a count
@@ -92,7 +95,7 @@ class Plan:
     """What to do about one reply; `reply` is the kind of text to answer with (None: none)."""
 
     action: str  # opt_out, opt_in, help, unknown_number, clarify, disambiguate, offer_slots, rebook,
-    #              rate, too_late, ignore
+    #              rate, too_late, hand_to_person, ignore
     shipment_id: str | None = None
     rebooking: str | None = None  # neighbour | reschedule | pickup_point
     params: dict = field(default_factory=dict)  # rebooking params, or {"rating": n}
@@ -127,6 +130,8 @@ def decide(situation: Situation, reply: Reply) -> Plan:
         if situation.unknown_number_answered:
             return Plan("ignore", reason="unknown_number_answered_today")
         return _capped(situation, Plan("unknown_number", reply="unknown_number"))
+    if reply.needs_person and situation.question != "none":
+        return _hand_to_person(situation)
     if situation.question == "delivered":
         if reply.intent == "rating" and situation.question_shipment_id:
             return Plan("rate", situation.question_shipment_id, params={"rating": reply.rating},
@@ -224,6 +229,17 @@ def clarify(situation: Situation) -> Plan:
     if about is None and len(situation.parcels) == 1:
         about = situation.parcels[0].shipment_id
     return _capped(situation, Plan("clarify", about, reply="clarify", question=question))
+
+
+def _hand_to_person(situation: Situation) -> Plan:
+    """Pass a reply the parser doubts to a person at the shop, and tell the recipient so (capped)."""
+    about = situation.question_shipment_id
+    if about is None and len(situation.parcels) == 1:
+        about = situation.parcels[0].shipment_id
+    plan = Plan("hand_to_person", about, reply="handed_to_person", reason="unsure")
+    capped = _capped(situation, plan)
+    # Over the cap the text is dropped, never the hand-off: a person still reads the reply.
+    return plan if capped.action == "hand_to_person" else replace(plan, reply=None, reason="auto_reply_cap")
 
 
 def _capped(situation: Situation, plan: Plan) -> Plan:

@@ -29,7 +29,7 @@ from app.rebooking import service as rebooking
 from app.rebooking.offers import clear_options, lock_conversation, slot_lines
 from app.replies.conversation import PROVIDER_KEYWORDS, Plan, clarify, decide
 from app.replies.offers import ask_which_parcel, number_text, offer_slots_for_wish, voice_for
-from app.replies.parser import MAX_BODY, parse_reply
+from app.replies.parser import MAX_BODY, Reply, parse_reply
 from app.replies.situation import Scene, read_scene
 from app.tracking.feedback import FeedbackRefused, store_feedback
 
@@ -41,6 +41,7 @@ KEYWORD_KINDS = {f"reply_{intent}": keyword for keyword, intent in PROVIDER_KEYW
 # Opt-outs Twilio itself holds (the number texted it STOP, or a send was refused with 21610):
 # Twilio refuses any text to the number, so Bijna plans none, and only Twilio's START lifts them.
 BLOCKED_AT_PROVIDER = ("provider", "provider_error")
+NEEDS_PERSON = "needs_person"  # Message.understood_as of a reply a person at the shop must read
 
 
 def receive_inbound(form: Mapping[str, str], now: datetime) -> str | None:
@@ -92,6 +93,7 @@ def process_inbound(message_id: str, now: datetime, *, carrier_reachable: bool =
     target = scene.shipments.get(plan.shipment_id or "")
     intent = PROVIDER_KEYWORDS.get(KEYWORD_KINDS.get(message.kind, ""), reply.intent)
     message.status, message.kind, message.updated_at = "processed", f"reply_{intent}", now
+    message.understood_as, message.confidence = understood_as(reply, plan, intent), round(reply.confidence, 3)
     message.shipment_id, message.shop_id = (target.id, target.shop_id) if target else (None, None)
     rows = store_texts(texts, now)
     db.session.commit()
@@ -100,6 +102,18 @@ def process_inbound(message_id: str, now: datetime, *, carrier_reachable: bool =
     log.info("reply from %s read as %s in context %s: %s %s", mask(phone), intent, scene.situation.question,
              plan.action, plan.reason)
     return plan
+
+
+def understood_as(reply: Reply, plan: Plan, intent: str) -> str:
+    """Say how a reply was read, for the shop and the console: "neighbour", "slot_choice:B", "rating:4",
+    or "needs_person" when it was handed to a person at the shop."""
+    if plan.action == "hand_to_person":
+        return NEEDS_PERSON
+    if intent != reply.intent:  # Twilio's OptOutType said it
+        return intent
+    if reply.choice:
+        return f"{intent}:{reply.choice}"
+    return f"{intent}:{reply.rating}" if reply.rating is not None else intent
 
 
 def _blocked_at_provider(phone: str) -> bool:
@@ -220,6 +234,13 @@ def _too_late(turn: Turn) -> Outcome:
     return ([turn.about_parcel("rebook_refused")], []) if turn.shipment and turn.plan.reply else NOTHING
 
 
+def _hand_to_person(turn: Turn) -> Outcome:
+    """The row's needs_person mark puts the reply in the console's inbox; the recipient is told so."""
+    if not turn.plan.reply:
+        return NOTHING
+    return [turn.about_parcel(turn.plan.reply) if turn.shipment else turn.about_number(turn.plan.reply)], []
+
+
 def _offer_slots(turn: Turn) -> Outcome:
     return _offer(turn.scene.conversation, turn.shipment, turn.now, turn.key, turn.carrier_reachable,
                   turn.about_parcel, turn.plan.params.get("wish")), []
@@ -238,7 +259,7 @@ def _rebook(turn: Turn) -> Outcome:
 NEEDS_PARCEL = ("rate", "offer_slots", "rebook")
 ACTIONS = {"opt_out": _opt_out, "opt_in": _opt_in, "help": _keyword_answer, "unknown_number": _keyword_answer,
            "clarify": _clarify, "disambiguate": _disambiguate, "rate": _rate_delivery, "too_late": _too_late,
-           "offer_slots": _offer_slots, "rebook": _rebook}
+           "offer_slots": _offer_slots, "rebook": _rebook, "hand_to_person": _hand_to_person}
 
 
 def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachable: bool,

@@ -281,11 +281,12 @@ def _keyword_candidates(tokens: list[_Token], lettered: bool = False) -> list[_C
             found.append(_Candidate("new_slot", (i,), strong=False))
         for intent, keywords, strong in vocab.SINGLE_KEYWORDS:
             if word in keywords:
-                found.append(_Candidate(intent, (i,), strong))
+                found.append(_Candidate(intent, (i,), strong, sure=tokens[i].sure))
         for intent, phrases, strong in vocab.PHRASE_KEYWORDS:
             for phrase in phrases:
                 if tuple(words[i:i + len(phrase)]) == phrase:
-                    found.append(_Candidate(intent, tuple(range(i, i + len(phrase))), strong))
+                    span = tuple(range(i, i + len(phrase)))
+                    found.append(_Candidate(intent, span, strong, sure=min(tokens[n].sure for n in span)))
         if word in vocab.SLOT_MODIFIERS and vocab.SLOT_NOUNS & set(words[i + 1:i + 3]):
             found.append(_Candidate("new_slot", (i,)))
     return found

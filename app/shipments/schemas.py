@@ -5,10 +5,12 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.notify.statuses import CANONICAL
+from app.notify.templates import LANGUAGES as TEMPLATE_LANGUAGES
 from app.schemas import Moment, StrictSchema
 from app.urls import tracking_url
 
-LANGUAGES = ("nl", "en")
+# A language Bijna has texts for (a folder of sms_templates/): nl, en, fr, ...
+LANGUAGES = TEMPLATE_LANGUAGES
 
 
 class RecipientIn(StrictSchema):

@@ -259,3 +259,37 @@ def test_a_wish_waits_with_which_parcel_and_comes_back_with_the_letter():
     answered = plan_of(Situation(question="disambiguation", parcels=(A, B), options=WHICH, pending=asked.pending),
                        "slot_choice", choice="B")
     assert answered == Plan("offer_slots", "ship-b", params={"wish": {"parts": ["evening"]}})
+
+
+# --- a person when in doubt (issue 13) ---------------------------------------------------
+
+DOUBT = 0.3
+
+
+@pytest.mark.parametrize("situation", [ASKED, OFFERED, RATED, WHICH_ONE])
+def test_a_doubted_reply_after_a_question_goes_to_a_person_who_is_named_in_a_text(situation: Situation) -> None:
+    plan = decide(situation, Reply("unknown", confidence=DOUBT))
+    assert (plan.action, plan.reply) == ("hand_to_person", "handed_to_person")
+
+
+def test_the_hand_off_names_the_parcel_the_question_was_about() -> None:
+    assert decide(ASKED, Reply("unknown", confidence=DOUBT)).shipment_id == "ship-a"
+    only_parcel = Situation(question="arriving_soon", parcels=(B,))
+    assert decide(only_parcel, Reply("unknown", confidence=DOUBT)).shipment_id == "ship-b"
+
+
+def test_a_doubted_choice_is_not_acted_on() -> None:
+    assert decide(ASKED, Reply("neighbour", confidence=0.5)).action == "hand_to_person"
+    assert decide(ASKED, Reply("neighbour", confidence=0.85)).action == "rebook"
+
+
+def test_over_the_auto_reply_cap_the_person_still_gets_the_reply_but_no_text_goes_out() -> None:
+    busy = Situation(question="arriving_soon", question_shipment_id="ship-a", parcels=(A,),
+                     auto_replies=AUTO_REPLY_CAP)
+    plan = decide(busy, Reply("unknown", confidence=DOUBT))
+    assert (plan.action, plan.reply) == ("hand_to_person", None)
+
+
+def test_with_no_question_pending_doubt_is_not_handed_over_and_controls_always_win() -> None:
+    assert decide(Situation(parcels=(A,)), Reply("unknown", confidence=DOUBT)).action != "hand_to_person"
+    assert decide(ASKED, Reply("stop", confidence=DOUBT)).action == "opt_out"

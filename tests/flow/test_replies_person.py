@@ -1,0 +1,99 @@
+"""A person when in doubt, and French end to end: through the signed webhook, the worker and /dev/phone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.models import Message, RebookingCommand
+from replies_testing import PHONE, kinds_to, last_text, reply, route_push
+
+pytest_plugins = ("replies_fixtures",)  # the carrier simulator and clock fixtures
+
+
+def _inbound(db) -> list[Message]:
+    return list(db.session.execute(select(Message).where(Message.direction == "in")
+                                   .order_by(Message.created_at, Message.id)).scalars())
+
+
+def test_two_choices_side_by_side_go_to_a_person_and_the_recipient_is_told(app, client, db, make_shipment,
+                                                                           carrier_headers, sim, t0, clock, run_jobs):
+    make_shipment()
+    route_push(client, carrier_headers, t0, [("3SBIJ0001", 10)])
+    clock.now = t0 + timedelta(minutes=1)
+    reply(client, app, "buren of afhaalpunt, maakt niet uit")
+    run_jobs()
+
+    assert kinds_to(db) == ["arriving_soon", "handed_to_person"]
+    assert "doorgegeven aan Bloemenshop" in last_text(db).body
+    (row,) = _inbound(db)
+    assert row.understood_as == "needs_person" and row.confidence < 0.6
+    assert row.shipment_id is not None  # the console shows it with the parcel's story
+    assert db.session.execute(select(RebookingCommand)).first() is None  # nothing guessed
+
+
+def test_a_question_that_mentions_an_option_is_not_a_choice(app, client, db, make_shipment, carrier_headers, sim,
+                                                            t0, clock, run_jobs):
+    make_shipment()
+    route_push(client, carrier_headers, t0, [("3SBIJ0001", 10)])
+    clock.now = t0 + timedelta(minutes=1)
+    reply(client, app, "kan het bij de buren, of moet er getekend worden?")
+    run_jobs()
+    assert kinds_to(db)[-1] == "handed_to_person"
+    assert _inbound(db)[-1].understood_as == "needs_person"
+    assert db.session.execute(select(RebookingCommand)).first() is None
+
+
+def test_every_reply_records_how_it_was_read_and_how_sure(app, client, db, make_shipment, carrier_headers, sim, t0,
+                                                          clock, run_jobs):
+    make_shipment()
+    route_push(client, carrier_headers, t0, [("3SBIJ0001", 10)])
+    clock.now = t0 + timedelta(minutes=1)
+    reply(client, app, "buren… nee, toch maar het afhaalpunt")  # a change of mind: the last choice counts
+    run_jobs()
+    row = _inbound(db)[-1]
+    assert row.understood_as == "pickup_point" and 0.6 <= row.confidence < 1.0
+    assert db.session.execute(select(RebookingCommand.action)).scalar() == "pickup_point"
+
+
+def test_an_unclear_reply_with_no_option_in_it_is_still_clarified_not_handed_over(app, client, db, make_shipment,
+                                                                                  carrier_headers, sim, t0, clock,
+                                                                                  run_jobs):
+    make_shipment()
+    route_push(client, carrier_headers, t0, [("3SBIJ0001", 10)])
+    clock.now = t0 + timedelta(minutes=1)
+    reply(client, app, "weet ik niet")
+    run_jobs()
+    assert kinds_to(db) == ["arriving_soon", "clarify"]
+    assert _inbound(db)[-1].understood_as == "unknown"
+
+
+def test_a_french_recipient_is_texted_in_french_and_understood(app, client, db, make_shipment, carrier_headers, sim,
+                                                               t0, clock, run_jobs):
+    make_shipment(recipient={"phone": "+32470123456", "name": "Chloé Dubois", "language": "fr"})
+    route_push(client, carrier_headers, t0, [("3SBIJ0001", 10)])
+    assert "Répondez 1 = voisin, 2 = autre moment, 3 = point relais" in last_text(db, "+32470123456").body
+    clock.now = t0 + timedelta(minutes=1)
+    reply(client, app, "je suis pas là, chez le voisn svp", phone="+32470123456")
+    run_jobs()
+    row = _inbound(db)[-1]
+    assert row.understood_as == "neighbour" and row.confidence < 1.0  # "voisn": a typo, read and marked
+    assert db.session.execute(select(RebookingCommand.action)).scalar() == "neighbour"
+
+
+def test_the_hand_off_shows_on_the_phone_simulator(app, client, db, clock, shop, make_shipment, carrier_headers,
+                                                   run_jobs):
+    # Real time: the worker sends with the real clock. No quiet hours, so the texts go out at once.
+    shop.quiet_start = shop.quiet_end = "00:00"
+    db.session.commit()
+    clock.now = now = datetime.now(UTC).replace(microsecond=0)
+    make_shipment(recipient={"phone": "06 12345678", "name": "Anna de Vries", "language": "en"})
+    route_push(client, carrier_headers, now, [("3SBIJ0001", 10)])
+    run_jobs()
+    answer = client.post("/dev/phone/reply", data={"number": PHONE, "body": "neighbours or pickup point, whichever"})
+    assert "webhook=200" in answer.headers["Location"]
+    run_jobs()
+    page = client.get("/dev/phone").get_data(as_text=True)
+    assert "passed it on to Bloemenshop" in page
+    assert _inbound(db)[-1].understood_as == "needs_person"
