@@ -38,7 +38,7 @@ def parcel_story(shipment: Shipment) -> Story:
         etas=rows(select(EtaObservation).where(EtaObservation.shipment_id == shipment.id)
                   .order_by(EtaObservation.observed_at)),
         messages=rows(select(Message).where(Message.shipment_id == shipment.id)
-                      .order_by(Message.created_at, Message.id)),
+                      .order_by(Message.created_at, Message.direction, Message.id)),  # a reply before its answer
         rebookings=rows(select(RebookingCommand).where(RebookingCommand.shipment_id == shipment.id)
                         .order_by(RebookingCommand.created_at)),
         tickets=parcel_tickets(shipment.id),
