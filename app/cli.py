@@ -129,6 +129,7 @@ def init_app(app: Flask) -> None:
     """Register the operator commands."""
     from app.rebooking.cli import rebookings_cli
     from app.replies.cli import replies_cli
+    from app.shops import cli as _tenant_safety_commands  # noqa: F401 - adds assign-sender, rotate/revoke
 
     for group in (shops_cli, carriers_cli, demo_cli, replies_cli, rebookings_cli):
         app.cli.add_command(group)

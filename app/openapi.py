@@ -97,6 +97,8 @@ operation("get", "/api/v1/shop", "Show the shop's settings", None, "ShopOut")
 operation("patch", "/api/v1/shop", "Change the shop's settings (a new webhook endpoint gets a secret, shown once)",
           "ShopPatch", "ShopOut")
 operation("post", "/api/v1/shop/webhook-secret", "Rotate the webhook signing secret (shown once)", None, "ShopOut")
+operation("post", "/api/v1/shop/keys/rotate", "Issue a new API key (shown once); the current one stops now or "
+          "after grace_seconds", "KeyRotation", "KeyRotated", 201)
 operation("get", "/api/v1/shop/eta-scorecard", "How well the texts' promises held for parcels delivered "
           "?from= ?to= (at most 31 days): windows held, false delay texts, arriving-soon timing", None,
           "EtaScorecardOut")

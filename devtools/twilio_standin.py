@@ -19,6 +19,7 @@ import re
 import secrets
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -34,6 +35,7 @@ API_PREFIX = "/2010-04-01/Accounts"
 _ROUTE = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Messages(?:/(?P<sid>[^/]+))?\.json$"
 )
+_INCOMING_NUMBERS = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/IncomingPhoneNumbers\.json$")
 _E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 _SENT_STATUSES = {"sent", "delivered", "undelivered", "failed", "read"}
 
@@ -99,6 +101,7 @@ class TwilioStandin:
             self._faults: list[_Injection] = []
             self._delays: list[_Injection] = []
             self._refusals: dict[str, int] = {}  # number -> Twilio error code
+            self._owned_numbers: dict[str, set[str]] = {}  # account SID -> its IncomingPhoneNumbers
             self.create_attempts = 0
 
     # --- test controls -------------------------------------------------------------
@@ -131,6 +134,25 @@ class TwilioStandin:
         """Accept sends to `number` again."""
         with self._lock:
             self._refusals.pop(number, None)
+
+    def own_number(self, account_sid: str, number: str) -> None:
+        """Register `number` as one of the account's IncomingPhoneNumbers (bought in the console)."""
+        with self._lock:
+            self._owned_numbers.setdefault(account_sid, set()).add(number)
+
+    def list_incoming_numbers(self, account_sid: str, path: str, query: dict[str, str]) -> dict[str, Any]:
+        """Handle GET .../IncomingPhoneNumbers.json with PhoneNumber (one page is all a test needs)."""
+        with self._lock:
+            owned = sorted(self._owned_numbers.get(account_sid, ()))
+        wanted = query.get("PhoneNumber")
+        found = [{"sid": "PN" + uuid.uuid5(uuid.NAMESPACE_OID, number).hex, "account_sid": account_sid,
+                  "phone_number": number, "friendly_name": number,
+                  "capabilities": {"sms": True, "voice": False, "mms": False}}
+                 for number in owned if wanted in (None, number)]
+        uri = f"{path}?{urlencode(query)}"
+        return {"incoming_phone_numbers": found, "uri": uri, "first_page_uri": uri, "next_page_uri": None,
+                "previous_page_uri": None, "page": 0, "page_size": max(len(found), 50), "start": 0,
+                "end": max(len(found) - 1, 0)}
 
     def receive(self, number: str, body: str, *, to: str, account_sid: str) -> dict[str, str]:
         """Take a text from `number` to our number `to` as Twilio does; return the webhook form it posts.
@@ -381,7 +403,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(*self.server.standin.create_message(route[0], form))
 
     def do_GET(self) -> None:
-        """List messages or fetch one."""
+        """List messages or fetch one; list the account's phone numbers."""
+        if self._incoming_numbers():
+            return
         route = self._route()
         if route is None:
             self._reply(404, _error(404, 20404))
@@ -393,6 +417,19 @@ class _Handler(BaseHTTPRequestHandler):
             parts = urlsplit(self.path)
             query = dict(parse_qsl(parts.query, keep_blank_values=True))
             self._reply(200, self.server.standin.list_messages(route[0], parts.path, query))
+
+    def _incoming_numbers(self) -> bool:
+        """Answer GET .../IncomingPhoneNumbers.json; False when the path is something else."""
+        parts = urlsplit(self.path)
+        match = _INCOMING_NUMBERS.match(parts.path)
+        if match is None:
+            return False
+        if not self.headers.get("Authorization"):
+            self._reply(401, _error(401, 20003))
+            return True
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        self._reply(200, self.server.standin.list_incoming_numbers(match["account"], parts.path, query))
+        return True
 
     def _route(self) -> tuple[str, str | None] | None:
         match = _ROUTE.match(urlsplit(self.path).path)

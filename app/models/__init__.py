@@ -7,12 +7,15 @@ from app.models.kpi import KpiDay, KpiParcel
 from app.models.ladder import CompensationCode, LadderSettings, LadderStep
 from app.models.message import Message
 from app.models.rebooking import RebookingCommand, ShopWebhook
+from app.models.security import ApiCredential, AssignedSender
 from app.models.shipment import Shipment
 from app.models.shop import Shop, ShopTemplate
 from app.models.staff import StaffUser
 from app.models.ticket import Note, Ticket
 
 __all__ = [
+    "ApiCredential",
+    "AssignedSender",
     "Carrier",
     "CompensationCode",
     "Conversation",

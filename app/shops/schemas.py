@@ -6,9 +6,10 @@ import re
 from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
+from phonenumbers import SUPPORTED_REGIONS
 
 from app.notify.statuses import CANONICAL
-from app.schemas import StrictSchema
+from app.schemas import Moment, StrictSchema
 from app.shipments.schemas import LANGUAGES
 
 _CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour.")
@@ -50,7 +51,7 @@ class Extras(StrictSchema):
 
 class ShopPatch(StrictSchema):
     name = fields.String(validate=validate.Length(min=1, max=120))
-    country = fields.String(validate=validate.Length(equal=2))
+    country = fields.String(metadata={"description": "ISO 3166 two-letter code, e.g. NL."})
     language = fields.String(validate=validate.OneOf(LANGUAGES))
     timezone = fields.String()
     sender = fields.String(allow_none=True, metadata={
@@ -65,6 +66,12 @@ class ShopPatch(StrictSchema):
     status_texts = fields.List(fields.String(validate=validate.OneOf(CANONICAL)))
     webhook_url = fields.String(validate=_HTTPS, allow_none=True)
 
+    @validates("country")
+    def _country(self, value: str, **kwargs):
+        # Checked as it will be stored: "ßx".upper() is "SSX", which no varchar(2) holds.
+        if not re.fullmatch(r"[A-Z]{2}", value.upper()) or value.upper() not in SUPPORTED_REGIONS:
+            raise ValidationError("Use a two-letter country code such as NL.")
+
     @validates("timezone")
     def _timezone(self, value: str, **kwargs):
         if value not in available_timezones():
@@ -76,6 +83,19 @@ class ShopPatch(StrictSchema):
             return
         if not (re.fullmatch(r"\+[1-9]\d{6,14}", value) or re.fullmatch(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}", value)):
             raise ValidationError("Use an E.164 number or an alphanumeric sender ID of at most 11 characters.")
+
+
+class KeyRotation(StrictSchema):
+    grace_seconds = fields.Integer(load_default=0, validate=validate.Range(min=0, max=7 * 24 * 3600), metadata={
+        "description": "How long the current key keeps working (0: it stops now). At most 7 days."})
+    expires_at = Moment(load_default=None, allow_none=True, metadata={
+        "description": "When the new key stops working (none: it works until rotated)."})
+
+
+class KeyRotated(Schema):
+    api_key = fields.String(metadata={"description": "The new key. Shown once: store it now."})
+    expires_at = fields.AwareDateTime(allow_none=True)
+    previous_key_valid_until = fields.AwareDateTime(allow_none=True)
 
 
 class ShopOut(Schema):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, g
 
 from app.auth import shop_required
+from app.clock import now
+from app.errors import ApiError
 from app.schemas import load_json
 from app.shops import schemas, service
+from app.sms.factory import current_provider
 
 bp = Blueprint("shop_settings", __name__, url_prefix="/api/v1/shop")
 bp.before_request(shop_required(lambda: None))
@@ -22,7 +27,21 @@ def show():
 def update():
     """Change branding, sender, lead time, quiet hours, caps, status texts or webhook."""
     changes = load_json(schemas.ShopPatch())
-    return _answer(service.update_shop(g.shop, changes, production=current_app.config["ENV"] == "production"))
+    return _answer(service.update_shop(g.shop, changes, production=current_app.config["ENV"] == "production",
+                                       provider=current_provider()))
+
+
+@bp.post("/keys/rotate")
+def rotate_key():
+    """Issue a new API key (shown once); the current one stops now or after a grace period."""
+    wanted = load_json(schemas.KeyRotation())
+    moment = now()
+    if wanted["expires_at"] is not None and wanted["expires_at"] <= moment:
+        raise ApiError(422, "validation_failed", "The request has invalid fields.",
+                       {"expires_at": ["Must be in the future."]})
+    rotated = service.rotate_api_key(g.shop, moment, timedelta(seconds=wanted["grace_seconds"]),
+                                     wanted["expires_at"])
+    return schemas.KeyRotated().dump(rotated), 201
 
 
 @bp.post("/webhook-secret")

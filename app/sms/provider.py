@@ -62,3 +62,11 @@ class SmsProvider(Protocol):
         Raises when the provider cannot be asked (network, 5xx): the caller retries later.
         """
         ...
+
+    def owns_sender(self, sender: str) -> bool:
+        """Tell whether the account confirms this sender is its own (a number it rents).
+
+        False when the provider cannot confirm it; then only an operator can assign it.
+        Raises when the provider cannot be asked (network, 5xx).
+        """
+        ...

@@ -94,6 +94,10 @@ class SimulatorProvider:
             return None
         return SendResult(ACCEPTED, provider_sid=text["sid"], status=text["status"])
 
+    def owns_sender(self, sender: str) -> bool:
+        """Confirm nothing: the simulator rents no numbers, so senders come from the operator alone."""
+        return False
+
 
 def record_inbound(redis: Redis, number: str, body: str, *, to: str = DEFAULT_SENDER,
                    now: datetime) -> dict[str, Any]:

@@ -103,6 +103,15 @@ class TwilioProvider:
                 )
         return None
 
+    def owns_sender(self, sender: str) -> bool:
+        """Ask Twilio whether the number is one of the account's IncomingPhoneNumbers.
+
+        Alphanumeric sender IDs cannot be listed per account; an operator assigns those.
+        """
+        if not _E164.match(sender):
+            return False
+        return bool(self.client.incoming_phone_numbers.list(phone_number=sender, limit=1))
+
     @property
     def client(self) -> Client:
         """Return the SDK client, building it on first use (never at import or construction)."""

@@ -114,8 +114,9 @@ def test_openapi_document_comes_from_the_schemas(client):
     assert page.status_code == 200 and b"/api/v1/shipments" in page.data
 
 
-def test_shop_settings_say_whether_replies_are_possible(client, shop_headers):
+def test_shop_settings_say_whether_replies_are_possible(client, shop, shop_headers, runner):
     assert client.get("/api/v1/shop", headers=shop_headers).get_json()["two_way"] is True
+    assert runner.invoke(args=["shops", "assign-sender", shop.id, "Bloemen"]).exit_code == 0  # the operator's call
     one_way = client.patch("/api/v1/shop", json={"sender": "Bloemen"}, headers=shop_headers).get_json()
     assert one_way["two_way"] is False
     bad = client.patch("/api/v1/shop", json={"sender": "Way too long sender", "timezone": "Mars/Base"},

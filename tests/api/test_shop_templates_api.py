@@ -20,7 +20,7 @@ def test_a_template_that_cannot_render_is_refused_at_save_time(client, shop_head
 
 
 def test_unknown_kind_or_language_is_named(client, shop_headers):
-    response = client.put(f"{URL}/fireworks/fr", json={"body": "x"}, headers=shop_headers)
+    response = client.put(f"{URL}/fireworks/xx", json={"body": "x"}, headers=shop_headers)
     assert response.status_code == 422
     assert {"kind", "language"} <= set(response.get_json()["error"]["fields"])
 
