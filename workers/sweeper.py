@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from app.exceptions.retention import forget_problem_reports
 from app.exceptions.service import climb_exception_ladder
 from app.extensions import db
 from app.ingestion.eta_learning import learn_eta_errors
@@ -71,6 +72,7 @@ SWEEPS: tuple[Callable[[datetime], int], ...] = (
     climb_exception_ladder,
     refresh_carrier_kpis,
     purge_personal_data,
+    forget_problem_reports,
 )
 
 

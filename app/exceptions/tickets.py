@@ -13,6 +13,7 @@ from app.models import Shipment, Shop, ShopWebhook, Ticket
 from app.shops.webhooks import queue_webhook
 
 MAX_REPORT = 1000  # characters of the recipient's words kept per ticket
+REPORTED = "The recipient reported a problem on the tracking page (their words: GET /api/v1/shop/tickets)."
 
 
 def ticket_document(ticket: Ticket, shipment: Shipment, now: datetime) -> dict:
@@ -26,8 +27,15 @@ def ticket_document(ticket: Ticket, shipment: Shipment, now: datetime) -> dict:
 
 
 def announce_ticket(shop: Shop, ticket: Ticket, shipment: Shipment, now: datetime) -> ShopWebhook | None:
-    """Store the signed ticket.opened webhook for the shop's helpdesk. Does not commit."""
-    return queue_webhook(shop, "ticket.opened", {"ticket": ticket_document(ticket, shipment, now)}, now)
+    """Store the signed ticket.opened webhook for the shop's helpdesk. Does not commit.
+
+    A recipient's own words stay out of it: webhooks are kept, the words only for the retention
+    period (the shop reads them through GET /api/v1/shop/tickets or the console).
+    """
+    document = ticket_document(ticket, shipment, now)
+    if ticket.opened_by == "recipient":
+        document["summary"] = REPORTED
+    return queue_webhook(shop, "ticket.opened", {"ticket": document}, now)
 
 
 def shop_tickets(shop_id: str, status: str = "all", kind: str | None = None,

@@ -75,3 +75,17 @@ def test_the_compensation_code_is_on_the_page(db, client, clock, silent_parcel, 
     climb_exception_ladder(clock.now)
     page = _page(client, token).get_data(as_text=True)
     assert "Sorry voor het wachten" in page and "SORRY-PAGE" in page
+
+
+def test_the_recipients_words_are_removed_after_the_retention_period(db, client, clock, silent_parcel):
+    from app.exceptions.retention import forget_problem_reports
+    from app.retention import MESSAGE_RETENTION, REMOVED
+
+    token = _token(db, silent_parcel())
+    clock.now = T0 + 50 * HOUR
+    client.post(f"/t/{token}/problem", data={"words": "Mijn buurvrouw Els heeft hem niet"})
+    [webhook] = db.session.execute(select(ShopWebhook)).scalars().all()
+    assert "Els" not in str(webhook.payload)  # webhooks are kept: the words never go into one
+    assert forget_problem_reports(T0 + 50 * HOUR + MESSAGE_RETENTION - HOUR) == 0
+    assert forget_problem_reports(T0 + 50 * HOUR + MESSAGE_RETENTION + HOUR) == 1
+    assert db.session.execute(select(Ticket.summary)).scalar() == REMOVED
