@@ -55,6 +55,24 @@ def init_app(app: Flask) -> None:
         if error is not None:
             db.session.rollback()
 
+    @app.before_request
+    def _refuse_nul_characters() -> None:
+        # PostgreSQL cannot hold a NUL in text: refuse it at the door, before it reaches a query.
+        from flask import request
+
+        if any("\x00" in str(value) for value in (request.view_args or {}).values()):
+            raise not_found()
+        bad = {name.replace("\x00", ""): ["Contains a NUL character."]
+               for name, value in request.args.items(multi=True) if "\x00" in name or "\x00" in value}
+        if bad:
+            raise ValidationError(bad)
+
+    @app.errorhandler(RecursionError)
+    def too_deep(error: RecursionError):
+        # json.loads (or a schema walking the result) gives up on absurdly nested JSON.
+        db.session.rollback()
+        return jsonify(error_body("bad_request", "The JSON is nested too deeply.")), 400
+
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):
         db.session.rollback()

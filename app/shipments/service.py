@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Carrier, Shipment, Shop
 from app.notify.statuses import TERMINAL
 from app.phones import PhoneError, to_e164
+from app.schemas import check_moment
 
 
 def _phone(raw: str, country: str) -> str:
@@ -88,10 +89,11 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         created, shipment_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         moment = datetime.fromisoformat(created)
-        if moment.tzinfo is None or not isinstance(shipment_id, str):
+        # A forged cursor at year 1 or 9999 would overflow when turned into UTC for the query.
+        if check_moment(moment) or not isinstance(shipment_id, str) or "\x00" in shipment_id:
             raise ValueError(cursor)
         return moment, shipment_id
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, OverflowError, binascii.Error):
         raise ValidationError({"cursor": ["Not a cursor this API returned."]}) from None
 
 

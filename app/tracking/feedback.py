@@ -29,7 +29,7 @@ class FeedbackRefused(ValueError):
 
 def clean_comment(comment: str | None) -> str | None:
     """Trim a comment to what we keep; an empty one is no comment."""
-    text = (comment or "").strip()
+    text = (comment or "").replace("\x00", "").strip()  # PostgreSQL cannot store a NUL
     return text[:MAX_COMMENT] or None
 
 

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from app.auth import shop_required
 from app.errors import not_found
-from app.schemas import StrictSchema, load_query
+from app.schemas import Moment, StrictSchema, load_query
 from app.shipments.service import get_shipment
 from app.tracking.feedback import feedback_for, list_feedback
 
@@ -32,7 +32,7 @@ class FeedbackList(Schema):
 
 class FeedbackQuery(StrictSchema):
     rating = fields.Integer(validate=validate.Range(min=1, max=5))
-    since = fields.AwareDateTime()
+    since = Moment()
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 
