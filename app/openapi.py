@@ -21,6 +21,7 @@ def operation(method: str, path: str, summary: str, body: str | None = None, res
 def build_spec() -> dict:
     """Build the document from the registered schemas and operations."""
     from app.carrier_api import schemas as carrier_schemas
+    from app.exceptions import schemas as ladder_schemas
     from app.kpis import api as kpi_api
     from app.rebooking import schemas as rebooking_schemas
     from app.shipments import messages as message_schemas
@@ -36,7 +37,7 @@ def build_spec() -> dict:
     spec.components.schema("Error", {"type": "object", "properties": {"error": {"type": "object", "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object"}}}}})
     for module in (shipment_schemas, shop_schemas, carrier_schemas, message_schemas, templates_api, feedback_api,
-                   rebooking_schemas, scorecard_api, kpi_api, *EXTRA_SCHEMA_MODULES):
+                   rebooking_schemas, scorecard_api, kpi_api, ladder_schemas, *EXTRA_SCHEMA_MODULES):
         for name in getattr(module, "DOCUMENTED", None) or _public_schemas(module):
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=getattr(module, name))
@@ -109,6 +110,18 @@ operation("get", "/api/v1/shop/kpis/parcels", "The parcels behind a figure ?dril
           None, None)
 operation("get", "/api/v1/shop/kpis/weekly-summary", "One carrier's week ?carrier= ?week=2026-W13: figures and "
           "worst regions, as Markdown (or ?format=json)", None, None)
+# The exception ladder (app/exceptions/api.py).
+operation("get", "/api/v1/shop/exception-ladder", "Show the exception ladder's thresholds and switches", None,
+          "LadderSettingsOut")
+operation("patch", "/api/v1/shop/exception-ladder", "Change thresholds (hours; ticket <= apology <= compensation), "
+          "switch steps off, set the compensation delay limit or the low-pool level", "LadderSettingsPatch",
+          "LadderSettingsOut")
+operation("post", "/api/v1/shop/compensation-codes", "Upload compensation codes (each issued once, to one parcel)",
+          "CompensationCodesIn", "CompensationCodesOut", 201)
+operation("get", "/api/v1/shop/compensation-codes", "How many compensation codes are left and issued", None,
+          "CompensationCodesOut")
+operation("get", "/api/v1/shop/tickets", "List the shop's tickets ?status=open|closed|all ?kind= ?limit= "
+          "(silences, the recipients' problem reports; open urgent ones first)", None, "TicketList")
 
 # Paths like /api/v1/shop/templates/{kind}/{language} are one unbreakable word: on a phone they
 # break before a {parameter} (<wbr>), else anywhere (overflow-wrap): nothing wider than the screen.

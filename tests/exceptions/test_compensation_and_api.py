@@ -150,3 +150,10 @@ def test_the_shop_lists_its_tickets_and_filters_the_open_ones(db, client, clock,
     open_ones = client.get("/api/v1/shop/tickets?status=open", headers=shop_headers).get_json()["tickets"]
     assert [t["id"] for t in open_ones] == [tickets[1]["id"]]
     assert client.get("/api/v1/shop/tickets?status=maybe", headers=shop_headers).status_code == 422
+
+
+def test_the_ladders_endpoints_are_documented(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path in ("/api/v1/shop/exception-ladder", "/api/v1/shop/compensation-codes", "/api/v1/shop/tickets"):
+        assert path in spec["paths"]
+    assert "TicketOut" in spec["components"]["schemas"]
