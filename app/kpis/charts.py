@@ -49,7 +49,8 @@ def trend(title: str, unit: str, periods: list[str], series: dict[str, list[floa
     step = max(1, len(periods) // 8)
     for i, period in enumerate(periods):
         if i % step == 0:
-            parts.append(f'<text x="{x_of[period]:.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="10" '
+            anchor = "start" if i == 0 else "end" if i == len(periods) - 1 else "middle"  # never cut at an edge
+            parts.append(f'<text x="{x_of[period]:.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="10" '
                          f'fill="#555">{escape(period)}</text>')
     if target is not None:
         parts.append(f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(target):.1f}" '
