@@ -1,6 +1,7 @@
 """A whole simulated route day through the carrier API: 120 stops, noisy ETAs every 30–60 s,
 a traffic jam, two stops swapped by the planner, duplicated and late pushes. Every recipient gets
-exactly the texts they should, at the moment they should, and the provider delivers exactly those."""
+exactly the texts they should, at the moment they should, and the provider delivers exactly those:
+a delay text exactly when the van misses the window the recipient was told, before that window ends."""
 
 from __future__ import annotations
 
@@ -114,14 +115,23 @@ def test_route_day(app, client, db, shop, carrier, carrier_headers, clock, redis
         assert soon.created_at == due, (i, soon.created_at, due)
         if not JAM_FROM <= planned(i) < JAM_FROM + LEAD + timedelta(minutes=3):  # not caught mid-approach
             assert actual(i) - timedelta(minutes=20) <= soon.created_at <= actual(i), i
+        # Delays follow the windows the texts told (each message records its own): a window the van misses
+        # is replaced by exactly one delay text before it ends; a stop arriving inside its window gets none.
+        told = [m for m in texts[i] if m.window_end is not None and m.created_at <= actual(i)]
         delays = [m for m in texts[i] if m.kind == "delay"]
+        assert told and told[0].kind == "out_for_delivery", (i, kinds)
+        broken = [m for m in told if actual(i) > m.window_end]
+        if JAM_FROM <= planned(i) < JAM_FROM + LEAD + timedelta(minutes=3):
+            # Caught mid-approach by the jam: "held up" speaks for it, but a delay is never false.
+            assert len(delays) <= len(broken), (i, kinds)
+            continue
+        assert len(delays) == len(broken), (i, kinds, [(m.window_start, m.window_end) for m in told], actual(i))
+        for window in broken:
+            newer = next(m for m in told if m.created_at > window.created_at)
+            assert newer.kind == "delay" and newer.created_at <= window.window_end, (i, kinds)
         if planned(i) < JAM_FROM:
             assert delays == [], i
-        elif planned(i) >= JAM_FROM + timedelta(minutes=20):
-            assert len(delays) == 1, (i, kinds)
-            assert JAM_FROM < delays[0].created_at <= JAM_TO and delays[0].created_at < soon.created_at
-        else:
-            assert len(delays) <= 1
+        assert all(delay.created_at < soon.created_at for delay in delays), i
     shipment = db.session.get(Shipment, ids[-1])
     assert shipment.status == "delivered" and shipment.route_id == "R-DAY"
     swapped = db.session.get(Shipment, ids[60])
