@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from app.extensions import db
 from app.models import Conversation, Feedback, Message, RebookingCommand, Shipment, StatusEvent
@@ -17,18 +17,22 @@ BATCH = 1000
 
 
 def purge_personal_data(now: datetime) -> int:
-    """Blank old message bodies and numbers, and old recipients of finished shipments."""
+    """Blank old message bodies and numbers, and the recipients of shipments untouched for the period."""
     messages = db.session.execute(select(Message).where(
         Message.created_at < now - MESSAGE_RETENTION, Message.body != REMOVED).limit(BATCH)).scalars().all()
     for message in messages:
         message.body, message.to_number = REMOVED, mask(message.to_number)
         message.from_number = mask(message.from_number) if message.from_number else None
+    # Finished or not: a parcel nobody touched for the whole period is over for the recipient too
+    # (a 400-day-old 'registered' parcel must not keep a name and a number).
     shipments = db.session.execute(select(Shipment).where(
-        Shipment.updated_at < now - RECIPIENT_RETENTION, Shipment.recipient_name.is_not(None),
-        Shipment.status.in_(("delivered", "returned", "cancelled"))).limit(BATCH)).scalars().all()
+        Shipment.updated_at < now - RECIPIENT_RETENTION,
+        or_(Shipment.recipient_name.is_not(None), Shipment.recipient_city.is_not(None),
+            ~Shipment.recipient_phone.contains("*"))).limit(BATCH)).scalars().all()
     for shipment in shipments:
         shipment.recipient_name = shipment.recipient_city = None
         shipment.recipient_phone = mask(shipment.recipient_phone)
+        shipment.notify = False  # a masked number can no longer be texted
     db.session.commit()
     return len(messages) + len(shipments) + _purge_around_shipments(now - RECIPIENT_RETENTION)
 

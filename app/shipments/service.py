@@ -39,13 +39,24 @@ def _existing(shop: Shop, data: dict, idempotency_key: str | None) -> Shipment |
     if idempotency_key:
         found = db.session.execute(query.where(Shipment.idempotency_key == idempotency_key)).scalar()
         if found is not None:
-            if (found.order_ref, found.tracking_number) != (data["order_ref"], data["tracking_number"]):
+            differs = _differences(found, data, shop)
+            if differs:
                 raise ApiError(409, "idempotency_key_reused",
                                "This Idempotency-Key was used for another shipment.",
-                               {"Idempotency-Key": ["Already used for a different order_ref/tracking_number."]})
+                               {"Idempotency-Key": [f"Already used with a different {', '.join(differs)}."]})
             return found
     return db.session.execute(query.where(
         Shipment.order_ref == data["order_ref"], Shipment.tracking_number == data["tracking_number"])).scalar()
+
+
+def _differences(found: Shipment, data: dict, shop: Shop) -> list[str]:
+    """Name what a request replayed under an Idempotency-Key changes: any difference is another request."""
+    differs = [name for name in ("order_ref", "tracking_number", "notify") if getattr(found, name) != data[name]]
+    if found.carrier.code != data["carrier"]:
+        differs.append("carrier")
+    if found.recipient_phone != _phone(data["recipient"]["phone"], shop.country):
+        differs.append("recipient.phone")
+    return differs
 
 
 def create_shipment(shop: Shop, data: dict, idempotency_key: str | None = None) -> tuple[Shipment, bool]:

@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 from app.carriers.signing import SIGNATURE_HEADER, sign
 from app.extensions import db
 from app.models import Shop, ShopWebhook
-from app.shops.webhook_url import UnsafeWebhookUrl, check_webhook_url
+from app.shops.webhook_url import UnsafeWebhookUrl, check_webhook_url, post_pinned
 
 log = logging.getLogger(__name__)
 
@@ -82,15 +82,19 @@ def deliver(webhook_id: str, now: datetime, session: requests.Session | None = N
     if not (shop.webhook_url and shop.webhook_secret):
         return _finish(webhook, "dead", "The shop has no webhook endpoint any more.")
     try:  # checked again now: the name may point somewhere else than when it was saved
-        check_webhook_url(shop.webhook_url, production=current_app.config["ENV"] == "production", resolve=True)
+        address = check_webhook_url(shop.webhook_url, production=current_app.config["ENV"] == "production",
+                                    resolve_host=True)
     except UnsafeWebhookUrl as error:
         return _finish(webhook, "dead", f"Refused to post there: {error}")
     body = webhook_body(webhook)
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, "Idempotency-Key": webhook.id,
                "X-Bijna-Event": webhook.event, SIGNATURE_HEADER: sign(shop.webhook_secret, body, int(now.timestamp()))}
     try:
-        response = (session or requests).post(shop.webhook_url, data=body, headers=headers, timeout=timeout,
-                                              allow_redirects=False)
+        if address is not None and session is None:  # production: connect to the address just checked
+            response = post_pinned(shop.webhook_url, address, data=body, headers=headers, timeout=timeout)
+        else:
+            response = (session or requests).post(shop.webhook_url, data=body, headers=headers, timeout=timeout,
+                                                  allow_redirects=False)
     except requests.RequestException as error:
         return _failed(webhook, now, f"unreachable: {error}")
     if 200 <= response.status_code < 300:
