@@ -33,6 +33,7 @@ LATE_GRACE = timedelta(minutes=5)  # an ETA this far past the window is not yet 
 _DAYS = {
     "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "fr": ("lun", "mar", "mer", "jeu", "ven", "sam", "dim"),
 }
 
 
@@ -91,8 +92,11 @@ def format_day(moment: datetime, tz: str, language: str) -> str:
 _FULL_DAYS = {
     "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
 }
-_RELATIVE = {"nl": ("vandaag", "morgen", "op {}"), "en": ("today", "tomorrow", "on {}")}
+_RELATIVE = {"nl": ("vandaag", "morgen", "op {}"), "en": ("today", "tomorrow", "on {}"),
+             "fr": ("aujourd'hui", "demain", "{}")}
+_HOUR_SUFFIX = {"fr": "h"}  # French writes hours "18h-21h"
 
 
 def is_today(moment: datetime, now: datetime, tz: str) -> bool:
@@ -111,8 +115,10 @@ def relative_day(moment: datetime, now: datetime, tz: str, language: str) -> str
     return other.format(_FULL_DAYS.get(language, _FULL_DAYS["en"])[to_local(moment, tz).weekday()])
 
 
-def _hour_label(moment: datetime) -> str:
-    """Write "18" for a whole hour and "18:30" otherwise: slot lines must stay short."""
+def _hour_label(moment: datetime, suffix: str = "") -> str:
+    """Write "18" for a whole hour and "18:30" otherwise: slot lines must stay short (French: "18h", "18h30")."""
+    if suffix:
+        return f"{moment.hour}{suffix}" if moment.minute == 0 else f"{moment.hour}{suffix}{moment.minute:02d}"
     return f"{moment.hour}" if moment.minute == 0 else f"{moment.hour}:{moment.minute:02d}"
 
 
@@ -120,4 +126,5 @@ def format_slot(start: datetime, end: datetime, tz: str, language: str) -> str:
     """Format a delivery slot compactly for a slot offer, e.g. "di 18-21" or "Tue 9:30-12"."""
     local_start, local_end = to_local(start, tz), to_local(end, tz)
     day = format_day(start, tz, language)
-    return f"{day} {_hour_label(local_start)}-{_hour_label(local_end)}"
+    h = _HOUR_SUFFIX.get(language, "")
+    return f"{day} {_hour_label(local_start, h)}-{_hour_label(local_end, h)}"

@@ -31,6 +31,7 @@ from app.replies.conversation import PROVIDER_KEYWORDS, Plan, clarify, decide
 from app.replies.offers import ask_which_parcel, number_text, offer_slots_for_wish, voice_for
 from app.replies.parser import MAX_BODY, Reply, parse_reply
 from app.replies.situation import Scene, read_scene
+from app.replies.slot_wishes import Offered, choose_from_offer
 from app.tracking.feedback import FeedbackRefused, store_feedback
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def process_inbound(message_id: str, now: datetime, *, carrier_reachable: bool =
     phone = message.from_number
     conversation = lock_conversation(phone, now)
     scene = read_scene(phone, message.to_number, KEYWORD_KINDS.get(message.kind), conversation, now)
-    reply = parse_reply(message.body, scene.situation.question, scene.situation.choices)
+    reply = _read(message.body, scene, now)
     plan = decide(replace(scene.situation, provider_blocked=_blocked_at_provider(phone)), reply)
     texts, commands = _carry_out(plan, scene, message, now, carrier_reachable)
     target = scene.shipments.get(plan.shipment_id or "")
@@ -102,6 +103,17 @@ def process_inbound(message_id: str, now: datetime, *, carrier_reachable: bool =
     log.info("reply from %s read as %s in context %s: %s %s", mask(phone), intent, scene.situation.question,
              plan.action, plan.reason)
     return plan
+
+
+def _read(body: str, scene: Scene, now: datetime) -> Reply:
+    """Parse a reply in the context of the last question; after a slot offer "dinsdag" or "17-20" names a letter."""
+    situation = scene.situation
+    reply = parse_reply(body, situation.question, situation.choices)
+    asked_about = scene.shipments.get(situation.question_shipment_id or "")
+    if situation.question != "slot_offer" or not situation.options or asked_about is None:
+        return reply
+    offered = [Offered.from_option(option) for option in situation.options]
+    return choose_from_offer(reply, body, offered, now, asked_about.shop.timezone)
 
 
 def understood_as(reply: Reply, plan: Plan, intent: str) -> str:

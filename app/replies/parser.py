@@ -110,6 +110,12 @@ def parse_reply(text: str, context: str = "none", choices: int | None = None) ->
     return Reply("stop") if reply.intent in ("unknown", "help") and _stop_sentence(tokens) else reply
 
 
+def when_of(text: str) -> Wish | None:
+    """Return the day, part of the day and hours a reply names, read as `parse_reply` reads them."""
+    tokens = _tokenize(_unglue(_strip_signature((text or "")[:MAX_BODY])))
+    return read_wish([t.word for t in tokens])
+
+
 def _unglue(body: str) -> str:
     """Split digits from the words they were typed against: "nr3" -> "nr 3", "optieB" -> "optie B"."""
     for pattern, replacement in _GLUED:
@@ -394,7 +400,8 @@ def _denied(tokens: list[_Token], candidate: _Candidate) -> bool:
             window.append(t)
     # "no wait", "nee toch": a change of mind, not a negation
     exempt = vocab.NEGATION_EXEMPT_NEXT | vocab.CHANGE_WORDS
-    if any(t.word in vocab.NEGATIONS and t.next not in exempt for t in window):
+    if any(t.word in vocab.NEGATIONS and t.next not in exempt and not (t.word == "pas" and t.next in vocab.DUTCH_PAS)
+           for t in window):
         return True
     after = " ".join(t.word for t in tokens[candidate.span[-1] + 1:candidate.span[-1] + 7]).split(BOUNDARY)[0]
     return candidate.intent == "neighbour" and not candidate.address and bool(vocab.NEIGHBOURS_AWAY.match(after))

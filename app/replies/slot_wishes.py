@@ -9,11 +9,14 @@ of the day when at least half of it falls in that part (a 17-20 slot is an eveni
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from app.replies.parser import DOUBT, Reply, when_of
 from app.replies.wishes import PARTS, Wish
 
 
@@ -113,11 +116,21 @@ _WORDS = {
            "or": " or ", "parts": {"morning": "in the morning", "afternoon": "in the afternoon",
                                    "evening": "in the evening"},
            "after": "after {}", "before": "before {}", "at": "at {}"},
+    # French (Belgium); "aout" without its circumflex keeps a text in GSM-7
+    "fr": {"days": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+           "months": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
+                      "octobre", "novembre", "décembre"),
+           "in": ("aujourd'hui", "demain", "après-demain"), "in_n": "dans {} jours", "on": "{}",
+           "next_week": "la semaine prochaine", "weekday_next_week": "{} prochain", "weekend": "le week-end",
+           "or": " ou ", "parts": {"morning": "le matin", "afternoon": "l'après-midi", "evening": "le soir"},
+           "after": "après {}", "before": "avant {}", "at": "vers {}"},
 }
 # A day and one part of it, as people say it: "morgenavond", "op woensdagavond", "tomorrow evening".
 _NL_PART_SUFFIX = {"morning": "ochtend", "afternoon": "middag", "evening": "avond"}
 _NL_TODAY = {"morning": "vanochtend", "afternoon": "vanmiddag", "evening": "vanavond"}
 _EN_TODAY = {"morning": "this morning", "afternoon": "this afternoon", "evening": "tonight"}
+_FR_TODAY = {"morning": "ce matin", "afternoon": "cet après-midi", "evening": "ce soir"}
+_FR_PART = {"morning": "matin", "afternoon": "après-midi", "evening": "soir"}  # "lundi soir", "demain matin"
 
 
 def describe(wish: Wish, language: str) -> str:
@@ -149,7 +162,9 @@ def _day(day: tuple[str, int, int], words: dict) -> str:
 def _day_and_part(day: tuple[str, int, int], part: str, label: str, language: str) -> str:
     kind, a, _ = day
     if kind == "in" and a == 0:
-        return (_NL_TODAY if language == "nl" else _EN_TODAY)[part]
+        return {"nl": _NL_TODAY, "fr": _FR_TODAY}.get(language, _EN_TODAY)[part]
+    if language == "fr":
+        return f"{label} {_FR_PART[part]}" if kind in ("weekday", "in") else f"{label} {_WORDS['fr']['parts'][part]}"
     if language == "nl":
         if kind == "weekday" or (kind == "in" and a == 1):
             return label + _NL_PART_SUFFIX[part]  # "op woensdagavond", "morgenavond"
@@ -161,3 +176,55 @@ def _day_and_part(day: tuple[str, int, int], part: str, label: str, language: st
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+# --- a reply that names one of the offered slots by its day, part of the day or hours ----------
+
+_SPAN = re.compile(r"(?<![\d:/])(\d{1,2})(?:[:.h](\d{2}))?\s*(?:u|h|uur)?\s*(?:-|–|tot|to|à|a)\s*"
+                   r"(\d{1,2})(?:[:.h](\d{2}))?\s*(?:u|h|uur)?(?![\d:/])", re.I)
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A lettered slot of an offer, as the conversation keeps it ({"letter", "starts_at", "ends_at"})."""
+
+    letter: str
+    starts_at: datetime
+    ends_at: datetime
+
+    @classmethod
+    def from_option(cls, option: dict) -> Offered:
+        return cls(option["letter"], datetime.fromisoformat(option["starts_at"]),
+                   datetime.fromisoformat(option["ends_at"]))
+
+
+def offered_letters(text: str, wish: Wish | None, offered: Sequence[Offered], now: datetime, tz: str) -> list[str]:
+    """Return the letters of the offered slots a reply names: "17-20", "dinsdag", "maandagavond", "Monday evening".
+
+    An hour span must be a slot's own hours; a day or part of the day must fit the slot as a wish would.
+    """
+    if span := _SPAN.search(text):
+        start = int(span[1]) * 60 + int(span[2] or 0)
+        end = int(span[3]) * 60 + int(span[4] or 0)
+        hours = [o.letter for o in offered if (_minutes(o.starts_at, tz, o.starts_at),
+                                               _minutes(o.ends_at, tz, o.starts_at)) in ((start, end),
+                                                                                         (start + 720, end + 720))]
+        if hours:
+            return hours
+    if wish is None or not wish.wants:
+        return []
+    today = now.astimezone(ZoneInfo(tz)).date()
+    return [o.letter for o in offered if slot_matches(wish, o, today, tz)]
+
+
+def choose_from_offer(reply: Reply, text: str, offered: Sequence[Offered], now: datetime, tz: str) -> Reply:
+    """After a slot offer, read a reply that names one offered slot as its letter; two that fit go to a person.
+
+    A day that fits none of them stays what it was (a wish for another slot, offered afresh).
+    """
+    if reply.intent not in ("new_slot", "unknown") or reply.needs_person or not offered:
+        return reply
+    letters = offered_letters(text, reply.when or when_of(text), offered, now, tz)
+    if len(letters) == 1:
+        return Reply("slot_choice", choice=letters[0], confidence=reply.confidence)
+    return Reply("unknown", confidence=DOUBT) if letters else reply

@@ -240,6 +240,9 @@ NEGATION_SKIPS = _words("negation_skips", frozenset({
     "zetten", "leave", "deliver", "drop", "give", "bring", "put", "het", "hem", "it",
     "meer", "more", "ook", "also", "even", "zomaar", "graag", "aub", "please", "pls",
 }))
+# Dutch "pas morgen", "pas om 3" is "not until": the French negation "pas" does not reach these.
+DUTCH_PAS = frozenset({"morgen", "overmorgen", "om", "na", "vanaf", "rond", "thuis", "volgende", "volgend",
+                       "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"})
 # A negation covers one option, unless a list follows: "niet 1 of 2", "geen buren of afhaalpunt".
 NEGATION_LISTS = _words("negation_lists", frozenset({"of", "or", "en", "and", "noch", "nor"}))
 # After a neighbour word these say the neighbours are out: "buren zijn niet thuis".

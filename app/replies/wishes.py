@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.replies.vocabulary import MONTHS
+from app.replies.vocabulary import DUTCH_PAS, LEXICON, MONTHS, fold
 
 BOUNDARY = "|"
 PARTS = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 18 * 60), "evening": (18 * 60, 24 * 60)}
@@ -20,18 +20,20 @@ PARTS = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 18 * 60), "evening": (1
 WEEKDAYS = {name: i for names in (
     ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-) for i, name in enumerate(names)}
+    *(tuple(fold(day) for day in LEXICON["weekdays"][k:k + 7]) for k in range(0, len(LEXICON.get("weekdays", ())), 7)),
+) for i, name in enumerate(names)}  # lexicon files add a language's seven days, Monday first
 # Short forms are ordinary words too ("do", "zo", "sat"): they count only next to a day-ish word.
 WEEKDAY_SHORT = {"ma": 0, "di": 1, "wo": 2, "do": 3, "vr": 4, "za": 5, "zo": 6, "mon": 0, "tue": 1, "tues": 1,
                  "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
 RELATIVE = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "tmrw": 1, "tmr": 1, "2morrow": 1,
-            "overmorgen": 2}
+            "overmorgen": 2, **{fold(word): n for word, n in LEXICON.get("relative_days", ())}}
 PART_WORDS = {
     "ochtend": "morning", "ochtends": "morning", "sochtends": "morning", "morgens": "morning",
     "smorgens": "morning", "voormiddag": "morning", "morning": "morning", "mornings": "morning",
     "middag": "afternoon", "middags": "afternoon", "smiddags": "afternoon", "namiddag": "afternoon",
     "afternoon": "afternoon", "afternoons": "afternoon",
     "avond": "evening", "avonds": "evening", "savonds": "evening", "evening": "evening", "evenings": "evening",
+    **{fold(word): part for word, part in LEXICON.get("part_words", ())},
 }
 # One word for a day and a part of it: "vanavond", "morgenochtend"; "zaterdagochtend" is built from parts.
 TODAY_PARTS = {"vanochtend": "morning", "vanmorgen": "morning", "vanmiddag": "afternoon", "vanavond": "evening",
@@ -46,16 +48,19 @@ MONTH_NAMES = {**{name: i % 12 + 1 for i, name in enumerate((
     "okt": 10, "oct": 10, "nov": 11, "dec": 12}
 assert set(MONTHS) <= set(MONTH_NAMES)  # the parser's months are all readable here
 
-AFTER = frozenset({"na", "after", "vanaf", "from", "pas", "since"})
-BEFORE = frozenset({"voor", "before", "tot", "until", "till", "til", "uiterlijk", "by"})
-AT = frozenset({"om", "at", "rond", "around", "rondom", "omstreeks", "ongeveer", "about"})
+AFTER = frozenset({"na", "after", "vanaf", "from", "pas", "since", *map(fold, LEXICON.get("after", ()))})
+BEFORE = frozenset({"voor", "before", "tot", "until", "till", "til", "uiterlijk", "by",
+                    *map(fold, LEXICON.get("before", ()))})
+AT = frozenset({"om", "at", "rond", "around", "rondom", "omstreeks", "ongeveer", "about",
+                *map(fold, LEXICON.get("at", ()))})
 BETWEEN = frozenset({"tussen", "between"})
 NEXT = frozenset({"volgende", "volgend", "next", "komende", "aanstaande"})
 NEGATIONS = frozenset({"niet", "not", "geen", "nooit", "never", "dont", "doesnt", "cant", "cannot", "wont",
-                       "isnt"})
+                       "isnt", *map(fold, LEXICON.get("negations", ()))})
+
 CONTRASTS = frozenset({"maar", "but", "liever", "rather", "instead", "wel"})
 SKIP = frozenset({"op", "on", "de", "the", "het", "this", "deze", "s", "in", "een", "a", "graag", "please"})
-HOME = frozenset({"thuis", "home", "terug", "back"})  # "om 6 thuis": from 6 on, not at 6
+HOME = frozenset({"thuis", "home", "terug", "back", "rentre", "maison"})  # "om 6 thuis": from 6 on, not at 6
 # "ik werk tot 5", "not home till 7": busy until then, so from then on
 BUSY = frozenset({"werk", "werken", "work", "working", "weg", "away", "out", "niet", "not", "nog", "still"})
 GREETINGS = frozenset({"goede", "goeie", "good", "goedemorgen"})
@@ -159,7 +164,7 @@ def _terms(words: list[str]) -> list[_Term]:
                 found.append(_Term(i, "before", PARTS[PART_WORDS[word]][0]))
             else:
                 found.append(_Term(i, "part", PART_WORDS[word]))
-                if prev == "this":
+                if prev in ("this", "ce"):
                     found.append(_Term(i, "day", ("in", 0, 0)))
         elif word in ("pm", "am") and (prev in WEEKDAYS or prev in RELATIVE):  # "Thursday pm", not "I am"
             found.append(_Term(i, "after" if word == "pm" else "before", 12 * 60))
@@ -246,7 +251,7 @@ def _negate(words: list[str], terms: list[_Term]) -> None:
     for term in terms:
         by_n.setdefault(term.n, []).append(term)
     for i, word in enumerate(words):
-        if word not in NEGATIONS:
+        if word not in NEGATIONS or (word == "pas" and _next(words, i) in DUTCH_PAS):
             continue
         j = i + 1
         while j < len(words) and words[j] in SKIP:

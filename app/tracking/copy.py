@@ -6,6 +6,9 @@ informal "je", as Dutch web shops do.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 LANGUAGES = ("nl", "en")
 
 COPY: dict[str, dict[str, str]] = {
@@ -179,6 +182,17 @@ MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
 }
+
+
+def _load_languages() -> None:
+    """Add the languages kept as files (languages/<code>.json: "words" like COPY's, "months"): fr, ..."""
+    for path in sorted((Path(__file__).parent / "languages").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        COPY[path.stem], MONTHS[path.stem] = data["words"], tuple(data["months"])
+
+
+_load_languages()
+LANGUAGES = tuple(COPY)
 
 
 def words(language: str | None) -> dict[str, str]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.models import Message, RebookingCommand
+from app.models import Conversation, Message, RebookingCommand
 from replies_testing import PHONE, kinds_to, last_text, reply, route_push
 
 pytest_plugins = ("replies_fixtures",)  # the carrier simulator and clock fixtures
@@ -97,3 +98,43 @@ def test_the_hand_off_shows_on_the_phone_simulator(app, client, db, clock, shop,
     page = client.get("/dev/phone").get_data(as_text=True)
     assert "passed it on to Bloemenshop" in page
     assert _inbound(db)[-1].understood_as == "needs_person"
+
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the shop's time zone, and the simulator's
+DUTCH_DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+def _offer(app, client, db, carrier_headers, sim, t0, clock, run_jobs) -> list[dict]:
+    sim.add_parcel("3SBIJ0001", "R1", stop_sequence=1)
+    route_push(client, carrier_headers, t0, [("3SBIJ0001", 10)])
+    clock.now = t0 + timedelta(minutes=1)
+    reply(client, app, "2")
+    run_jobs()
+    assert last_text(db).kind == "slot_offer"
+    return db.session.get(Conversation, PHONE).options
+
+
+def test_after_a_slot_offer_a_slots_hours_name_its_letter(app, client, db, make_shipment, carrier_headers, sim, t0,
+                                                          clock, run_jobs):
+    make_shipment()
+    options = _offer(app, client, db, carrier_headers, sim, t0, clock, run_jobs)
+    start, end = (datetime.fromisoformat(options[2][key]).astimezone(AMSTERDAM) for key in ("starts_at", "ends_at"))
+    clock.now = t0 + timedelta(minutes=2)
+    reply(client, app, f"{start.hour}-{end.hour} graag")
+    run_jobs()
+    command = db.session.execute(select(RebookingCommand)).scalar_one()
+    assert command.params["starts_at"] == options[2]["starts_at"]
+    assert _inbound(db)[-1].understood_as == "slot_choice:C"
+
+
+def test_after_a_slot_offer_a_day_with_two_offered_slots_goes_to_a_person(app, client, db, make_shipment,
+                                                                          carrier_headers, sim, t0, clock, run_jobs):
+    make_shipment()
+    options = _offer(app, client, db, carrier_headers, sim, t0, clock, run_jobs)
+    days = [datetime.fromisoformat(option["starts_at"]).astimezone(AMSTERDAM).date() for option in options]
+    twice = next(day for day in days if days.count(day) == 2 and (day - t0.astimezone(AMSTERDAM).date()).days > 1)
+    clock.now = t0 + timedelta(minutes=2)
+    reply(client, app, DUTCH_DAYS[twice.weekday()])
+    run_jobs()
+    assert kinds_to(db)[-1] == "handed_to_person"
+    assert db.session.execute(select(RebookingCommand)).first() is None
