@@ -11,6 +11,7 @@ def register_api(app: Flask) -> None:
     from app.carrier_api.views import bp as carrier_api
     from app.console import blueprints as console
     from app.exceptions.api import bp as shop_exception_ladder
+    from app.exceptions.page_views import bp as problem_report
     from app.kpis.api import bp as shop_kpis
     from app.kpis.dashboard import bp as kpi_dashboard
     from app.rebooking.views import bp as shop_rebookings
@@ -29,6 +30,7 @@ def register_api(app: Flask) -> None:
                       kpi_dashboard):
         app.register_blueprint(blueprint)
     app.register_blueprint(shop_exception_ladder)
+    app.register_blueprint(problem_report)
     favicon.init_app(app)
     console.init_app(app)
     register_dev_pages(app)

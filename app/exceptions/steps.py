@@ -22,11 +22,12 @@ from app.extensions import db
 from app.messaging.compose import compose
 from app.messaging.opt_outs import blocks
 from app.messaging.outbox import store_texts
-from app.models import LadderStep, OptOut, Shipment
+from app.models import LadderStep, Note, OptOut, Shipment
 from app.shops.webhooks import queue_webhook
 
 APOLOGY_VALID_FOR = timedelta(hours=12)  # held over quiet hours at most; stale comfort is no comfort
 COMPENSATION_VALID_FOR = timedelta(days=2)  # the code is on the tracking page either way
+AUTHOR = "Bijna (automatic)"  # the author of the story lines the ladder writes
 
 
 @dataclass
@@ -47,6 +48,9 @@ def take(shipment: Shipment, step: Step, started: datetime, rules: LadderRules, 
     if taken is None or not _record(shipment, started, taken, now):
         savepoint.rollback()
         return None
+    # The line on the parcel's story in the console, beside the staff's own notes.
+    db.session.add(Note(shop_id=shipment.shop_id, shipment_id=shipment.id, staff_id=None, author=AUTHOR,
+                        body=f"Exception ladder: {taken.detail}", created_at=now))
     savepoint.commit()
     return taken
 

@@ -11,8 +11,6 @@ import re
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from app.clock import now
-from app.exceptions.page import ladder_card
-from app.exceptions.tickets import report_problem as report_problem_ticket
 from app.tracking import choices
 from app.tracking.copy import words
 from app.tracking.feedback import FeedbackRefused, record_feedback
@@ -37,7 +35,6 @@ def _render(shipment, template: str = "tracking.html", *, status: int = 200, err
             **context):
     page = build_page(page_facts(shipment), now())
     t = words(page.language)
-    context.setdefault("ladder", ladder_card(shipment, now()))  # the exception ladder's code and problem form
     html = render_template(template, page=page, t=t, shop=shipment.shop, token=shipment.tracking_token,
                            error=t[error_key] if error_key else None,
                            poll_seconds=current_app.config.get("TRACKING_POLL_SECONDS", POLL_SECONDS), **context)
@@ -93,20 +90,6 @@ def feedback(token: str):
     except FeedbackRefused:
         return _render(shipment, status=422, error_key="feedback_invalid")
     return _back(token, "feedback")
-
-
-@bp.post("/<token>/problem")
-def report_problem(token: str):
-    """Pass the recipient's own words about a problem to the shop's service desk as a ticket."""
-    shipment = _shipment(token)
-    said = (request.form.get("words") or "").strip()
-    card = ladder_card(shipment, now())
-    if not card.can_report:
-        return _render(shipment, status=409, ladder=card)
-    if not said:
-        return _render(shipment, status=422, ladder=card, ladder_error=True)
-    report_problem_ticket(shipment, said, now())
-    return _back(token, "problem")
 
 
 @bp.post("/<token>/neighbour")

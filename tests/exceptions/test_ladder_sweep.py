@@ -8,7 +8,7 @@ from ladder_testing import HOUR, T0, event
 from sqlalchemy import func, select
 
 from app.exceptions.service import climb_exception_ladder
-from app.models import LadderStep, Message, Shipment, ShopWebhook, Ticket
+from app.models import LadderStep, Message, Note, Shipment, ShopWebhook, Ticket
 from workers.sweeper import SWEEPS, sweep
 
 
@@ -61,6 +61,8 @@ def test_each_threshold_fires_its_step_exactly_once(db, client, clock, silent_pa
     assert "SORRY-1" in compensation.body
     assert _steps(db, parcel) == ["ticket", "apology", "compensation"]
     assert len(_webhooks(db, "ticket.opened")) == 1
+    story = db.session.execute(select(Note.body).where(Note.shipment_id == parcel).order_by(Note.created_at))
+    assert [line.split(":")[1].split()[0] for line in story.scalars()] == ["Quiet", "Apology", "Compensation"]
 
 
 def test_two_sweepers_at_the_same_moment_take_each_step_once(app, db, clock, silent_parcel):
