@@ -67,9 +67,22 @@ class Backoff:
         self.delay, self.down_since = BACKOFF_START, None
 
 
+class OncePerOutage(logging.Filter):
+    """Let RQ say "could not connect to Redis" once per outage, not at every retry of its own."""
+
+    repeating = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        about_redis = "could not connect to Redis" in str(record.msg)
+        first = about_redis and not self.repeating
+        self.repeating = about_redis
+        return first or not about_redis
+
+
 class AppWorker(SimpleWorker):
     """Run each job inside a fresh app context, so each gets its own database session."""
 
+    max_connection_wait_time = BACKOFF_MAX  # RQ's own reconnect backoff (60 s by default) bounded like ours
     flask_app = None
     database_down: Backoff | None = None
 
@@ -149,6 +162,7 @@ def main() -> None:
     app = exit_on_config_error(create_app)
     metrics_directory()
     configure(app.config.get("LOG_FORMAT", "json"), extra_filters=(JobContextFilter(),))
+    logging.getLogger("rq.worker").addFilter(OncePerOutage())
     run(app, burst=args.burst)
 
 
