@@ -102,12 +102,16 @@ def silent_parcels(now: datetime, custom: dict[str, LadderRules], with_codes: se
 
 
 def _query(step: str, now: datetime, moment, clause) -> list[str]:
+    return list(db.session.execute(candidates_statement(step, now, moment, clause)).scalars())
+
+
+def candidates_statement(step: str, now: datetime, moment, clause):
+    """Build one step's query: unfinished parcels in the index range, without that step's row yet."""
     mark = LadderStep.shipment_id == Shipment.id, LadderStep.step == step
     if step != COMPENSATION:  # compensation is once per parcel, the other steps once per silence
         mark += (LadderStep.silence_started_at == Shipment.status_at,)
-    return list(db.session.execute(select(Shipment.id).where(
-        text(LIVE_SQL), Shipment.status_at.is_not(None), moment > now - HORIZON, clause,
-        ~exists().where(*mark)).order_by(moment).limit(BATCH)).scalars())
+    return (select(Shipment.id).where(text(LIVE_SQL), Shipment.status_at.is_not(None), moment > now - HORIZON,
+                                      clause, ~exists().where(*mark)).order_by(moment).limit(BATCH))
 
 
 def _old_enough(step: str, now: datetime, custom: dict[str, LadderRules], eligible: set[str] | None, moment):

@@ -155,3 +155,19 @@ def test_the_apology_waits_for_the_end_of_quiet_hours(db, clock, silent_parcel):
     assert _texts(db, parcel, "silence_apology") == []
     assert _climb(clock, (12 + 72 + 10) * HOUR) == 1  # 09:00: now it goes, at once
     assert _texts(db, parcel, "silence_apology")[0].send_after is None
+
+
+def test_silent_parcels_are_found_through_the_partial_index(db):
+    from sqlalchemy import text
+
+    from app.exceptions.service import candidates_statement
+    from app.models import Shipment as S
+
+    now = T0 + 100 * HOUR
+    statement = candidates_statement("ticket", now, S.status_at, S.status_at <= now - 48 * HOUR)
+    compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))  # ask whether the index CAN serve the query
+    plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql(f"EXPLAIN {compiled}",
+                                                                             compiled.params))
+    db.session.rollback()
+    assert "ix_shipments_live_status_at" in plan, plan
