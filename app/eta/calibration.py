@@ -76,17 +76,23 @@ def prior_cdf(score: float) -> float:
     return _interpolate(score, _PRIOR_SCORE, _PRIOR_P)
 
 
-def _bin_quantiles(scores: list[float], strength: float, weight: float | None = None) -> tuple[float, ...]:
-    """Return the posterior score quantiles at PROBS for one bin's sorted scores (weighing `weight`)."""
+def _bin_quantiles(scores: list[float], strength: float, weight: float | None = None,
+                   prior: tuple[tuple[float, ...], tuple[float, ...]] = (_PRIOR_P, _PRIOR_SCORE)) -> tuple[float, ...]:
+    """Return the posterior score quantiles at PROBS for one bin's sorted scores (weighing `weight`).
+
+    `prior` is the bin's prior distribution as (cumulative probabilities, scores), linear between.
+    """
     n = len(scores)
     weight = n if weight is None else min(weight, n)
+    prior_p, prior_score = prior
     if n == 0:
-        return tuple(round(_interpolate(p, _PRIOR_P, _PRIOR_SCORE), 4) for p in PROBS)
-    low = min(_PRIOR_SCORE[0], scores[0]) - 1.0
-    high = max(_PRIOR_SCORE[-1], scores[-1]) + 1.0
+        return tuple(round(_interpolate(p, prior_p, prior_score), 4) for p in PROBS)
+    low = min(prior_score[0], scores[0]) - 1.0
+    high = max(prior_score[-1], scores[-1]) + 1.0
 
     def cdf(x: float) -> float:
-        return (strength * prior_cdf(x) + weight * bisect_right(scores, x) / n) / (strength + weight)
+        return (strength * _interpolate(x, prior_score, prior_p) + weight * bisect_right(scores, x) / n) / (
+            strength + weight)
 
     quantiles = []
     for p in PROBS:  # the smallest x with F(x) >= p, by bisection (F is monotone)
@@ -185,11 +191,17 @@ class Calibration:
         return table[best] * unit, table[best + steps] * unit
 
 
+def _as_prior(table: tuple[float, ...]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Turn stored quantiles into a prior distribution (tails a score unit beyond the last quantiles)."""
+    return (0.0, *PROBS, 1.0), (table[0] - 1.0, *table, table[-1] + 1.0)
+
+
 def fit(residuals: Iterable[tuple[float, float]], strength: float = PRIOR_STRENGTH,
-        days: int | None = None, per_day: float = PER_DAY) -> Calibration:
+        days: int | None = None, per_day: float = PER_DAY, prior: Calibration | None = None) -> Calibration:
     """Learn a calibration from (lead minutes, error minutes) pairs over `days` days, shrunk toward the prior.
 
     Without `days` every residual counts as independent (right for synthetic, unrelated errors).
+    `prior` replaces the built-in prior (the warm model leans on the carrier's cold one where it lacks data).
     """
     scores: list[list[float]] = [[] for _ in LEAD_BINS]
     for lead, error in residuals:
@@ -197,7 +209,9 @@ def fit(residuals: Iterable[tuple[float, float]], strength: float = PRIOR_STRENG
     for bin_scores in scores:
         bin_scores.sort()
     weight = None if days is None else per_day * max(days, 1)
-    return Calibration(tuple(_bin_quantiles(s, strength, weight) for s in scores), tuple(len(s) for s in scores))
+    priors = [_as_prior(table) for table in prior.quantiles] if prior else [(_PRIOR_P, _PRIOR_SCORE)] * len(LEAD_BINS)
+    return Calibration(tuple(_bin_quantiles(s, strength, weight, p) for s, p in zip(scores, priors, strict=True)),
+                       tuple(len(s) for s in scores))
 
 
 PRIOR = Calibration(tuple(_bin_quantiles([], PRIOR_STRENGTH) for _ in LEAD_BINS), tuple(0 for _ in LEAD_BINS))

@@ -98,7 +98,7 @@ def learn(data: list[tuple[float, float]], days: int, route_days: dict) -> Calib
     corrected = [pair for day in route_days.values() for pair in corrected_residuals(day, cold.centre)]
     if not corrected:
         return cold
-    return cold.with_warm(fit(corrected, days=len(route_days), per_day=PER_ROUTE_DAY))
+    return cold.with_warm(fit(corrected, days=len(route_days), per_day=PER_ROUTE_DAY, prior=cold))
 
 
 def learn_eta_errors(now: datetime) -> int:
