@@ -65,6 +65,8 @@ class Reply:
 
 
 UNKNOWN = Reply("unknown")
+_EMPTY = vocab.POLITE | vocab.FILLER | {BOUNDARY}  # words that choose nothing, around a bare "2"
+_EMPTY_FOR_LETTERS = _EMPTY | {"one"}
 BARE_OPTION_MARKERS = frozenset({"nr", "no", "nummer", "number", "num"})  # "nr3" alone is option 3
 
 
@@ -245,8 +247,8 @@ def _change_marks(tokens: list[_Token]) -> list[int]:
     """Return where a change of mind is said: "nee", "sorry", "actually", "of nee", "en fait"."""
     words = [t.word for t in tokens]
     marks = [t.n for t in tokens if t.word in vocab.CHANGE_WORDS]
-    return marks + [i + len(p) - 1 for i in range(len(words)) for p in vocab.CHANGE_PHRASES
-                    if tuple(words[i:i + len(p)]) == p]
+    return marks + [i + len(p) - 1 for i, word in enumerate(words) if word in vocab.CHANGE_FIRSTS
+                    for p in vocab.CHANGE_PHRASES if tuple(words[i:i + len(p)]) == p]
 
 
 def _asks(tokens: list[_Token]) -> bool:
@@ -288,11 +290,10 @@ def _keyword_candidates(tokens: list[_Token], lettered: bool = False) -> list[_C
         for intent, keywords, strong in vocab.SINGLE_KEYWORDS:
             if word in keywords:
                 found.append(_Candidate(intent, (i,), strong, sure=tokens[i].sure))
-        for intent, phrases, strong in vocab.PHRASE_KEYWORDS:
-            for phrase in phrases:
-                if tuple(words[i:i + len(phrase)]) == phrase:
-                    span = tuple(range(i, i + len(phrase)))
-                    found.append(_Candidate(intent, span, strong, sure=min(tokens[n].sure for n in span)))
+        for intent, phrase, strong in vocab.PHRASES_BY_FIRST.get(word, ()):
+            if tuple(words[i:i + len(phrase)]) == phrase:
+                span = tuple(range(i, i + len(phrase)))
+                found.append(_Candidate(intent, span, strong, sure=min(tokens[n].sure for n in span)))
         if word in vocab.SLOT_MODIFIERS and vocab.SLOT_NOUNS & set(words[i + 1:i + 3]):
             found.append(_Candidate("new_slot", (i,)))
     return found
@@ -301,7 +302,7 @@ def _keyword_candidates(tokens: list[_Token], lettered: bool = False) -> list[_C
 def _number_candidates(tokens: list[_Token], neighbour_at: int | None) -> list[_Candidate]:
     """Find the option numbers 1-3, and the house numbers and times that are not options."""
     found = []
-    content = [t for t in tokens if t.word not in vocab.POLITE | vocab.FILLER | {BOUNDARY}]
+    content = [t for t in tokens if t.word not in _EMPTY]
     ranged = _ranges(tokens)
     # "buren. Sorry, bedoel 2": after a change of mind a digit is an option again, not a house number
     changes = _change_marks(tokens)
@@ -367,7 +368,7 @@ def _letter_candidates(tokens: list[_Token], choices: int | None) -> list[_Candi
     """Find a slot letter ("B", "optie b", "de tweede") and check it was offered."""
     # Without a count, accept the letters a slot offer can realistically show.
     allowed = ascii_uppercase[:6] if choices is None else ascii_uppercase[:max(0, min(choices, 26))]
-    content = [t for t in tokens if t.word not in vocab.POLITE | vocab.FILLER | {BOUNDARY, "one"}]
+    content = [t for t in tokens if t.word not in _EMPTY_FOR_LETTERS]
     words = [t for t in tokens if t.word != BOUNDARY]
     leads = vocab.LETTER_MARKERS | vocab.LETTER_LEADS | vocab.CHANGE_WORDS | vocab.ALTERNATIVES | {"en", "and", "et"}
     clause_of = list(accumulate(t.word == BOUNDARY for t in tokens))  # "B (tussen 13 en 17)", "niet A, B"

@@ -349,6 +349,12 @@ PHRASE_KEYWORDS = (
     ("neighbour", NEIGHBOUR_PHRASES, True), ("new_slot", NEW_SLOT_PHRASES, True),
     ("pickup_point", PICKUP_PHRASES, True), ("pickup_point", PICKUP_WEAK_PHRASES, False),
 )
+# The same phrases by their first word, so a reply's words are looked up rather than every phrase tried.
+PHRASES_BY_FIRST: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {}
+for _intent, _phrases, _strong in PHRASE_KEYWORDS:
+    for _phrase in _phrases:
+        PHRASES_BY_FIRST.setdefault(_phrase[0], []).append((_intent, _phrase, _strong))
+CHANGE_FIRSTS = frozenset(p[0] for p in CHANGE_PHRASES)
 
 # --- what surrounds the answer: signatures, sign-offs, stars -------------------
 
