@@ -121,6 +121,11 @@ def _remember_error(job, exc_type, exc_value, traceback) -> bool:
     return True  # and on to RQ's default handling (failed registry)
 
 
+def stop_was_asked(worker: AppWorker) -> bool:
+    """Tell a SIGTERM/SIGINT stop (RQ notes when one came; `_stop_requested` only while busy) from a crash."""
+    return worker._stop_requested or getattr(worker, "_shutdown_requested_date", None) is not None
+
+
 def wait_for_redis(app, backoff: Backoff, stopping: list) -> None:
     """Return once Redis answers a PING (or a stop was asked for)."""
     while not stopping:
@@ -150,7 +155,7 @@ def run(app, burst: bool = False) -> None:
             # RQ bound SIGINT/SIGTERM to that worker; between workers a stop must still stop us.
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda number, frame: stopping.append(number))
-        if worker._stop_requested or burst:
+        if burst or stop_was_asked(worker):
             break
 
 

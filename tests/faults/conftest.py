@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from types import SimpleNamespace
@@ -24,6 +25,8 @@ from faults.stack import (
     wait_until,
     web_ready,
 )
+
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +73,14 @@ def stack():
             for name in ("web", "worker1", "worker2", "sweeper"):
                 processes.start(name)
             wait_until(lambda: web_ready(web_url), 30, "gunicorn to answer /healthz")
+            results = {}
             yield SimpleNamespace(app=app, postgres=postgres, redis=redis, clock=clock, standin=standin,
                                   sim=SimClient(carrier_url), processes=processes, web_url=web_url,
                                   shop_key=shop_key, carrier_token=carrier_token, http=requests.Session(),
-                                  results={})
+                                  results=results)
+            # The counts docs/reliability.md quotes, from the last run.
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / "faults.json").write_text(json.dumps(results, indent=1, default=str))
     finally:
         if processes is not None:
             processes.stop_all()

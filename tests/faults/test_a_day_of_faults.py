@@ -16,6 +16,7 @@ import time
 import uuid
 from collections import Counter
 
+import psycopg
 import pytest
 from faults.stack import AUTH_TOKEN, METRICS_TOKEN, SENDER, wait_until
 
@@ -26,6 +27,9 @@ from app.sms.signature import sign_twilio_request
 QUEUES = ("bijna-texts", "bijna-replies", "bijna-carrier", "bijna-default")
 SENT = ("accepted", "queued", "sending", "sent", "delivered")
 STOPS = 20
+BUSY = ("select (select count(*) from messages where (direction = 'out' and status in ('pending', 'dispatching', "
+        "'unknown') and (send_after is null or send_after <= %s)) or (direction = 'in' and status = 'received')) "
+        "+ (select count(*) from rebooking_commands where status = 'pending')")
 
 
 class Day:
@@ -33,6 +37,7 @@ class Day:
 
     def __init__(self, stack):
         self.s, self.seen_503, self.refused, self.replied = stack, 0, [], []
+        self.redis = self.db = None
         self.retry_after_ok = True
 
     # --- talking to Bijna like its callers do (a 503 is retried, as the contract says) ---------------
@@ -79,17 +84,17 @@ class Day:
 
     # --- the state of things -----------------------------------------------------------------------
     def busy(self) -> int:
-        now = self.s.clock.now()
+        """Count what is left to do: queued jobs, texts due or in flight, unread replies, pending commands."""
         try:
-            queued = sum(self.s.redis_client().llen(f"rq:queue:{name}") for name in QUEUES)
-            rows = self.s.postgres.count(
-                "select count(*) from messages where (direction = 'out' and status in ('pending', 'dispatching', "
-                "'unknown') and (send_after is null or send_after <= %s)) or (direction = 'in' and status = "
-                "'received')", now)
-            commands = self.s.postgres.count("select count(*) from rebooking_commands where status = 'pending'")
-        except Exception:
+            if self.redis is None:
+                self.redis = self.s.redis_client()
+            queued = sum(self.redis.llen(f"rq:queue:{name}") for name in QUEUES)
+            if self.db is None:
+                self.db = psycopg.connect(self.s.postgres.url, autocommit=True, connect_timeout=2)
+            return queued + self.db.execute(BUSY, (self.s.clock.now(),)).fetchone()[0]
+        except Exception:  # an outage: busy by definition; reconnect next time
+            self.redis = self.db = None
             return 1
-        return queued + rows + commands
 
     def settle(self, limit: float = 45.0) -> None:
         """Wait until nothing is left to do; when only time can help (leases, backoffs), move the clock."""
@@ -97,8 +102,8 @@ class Day:
         while self.busy():
             if time.monotonic() - started > limit:
                 raise AssertionError(f"still busy after {limit} s: {self.busy()}")
-            if time.monotonic() - stuck > 0.8:
-                self.s.clock.advance(20)  # what a dead worker's lease or a backoff waits for
+            if time.monotonic() - stuck > 0.5:
+                self.s.clock.advance(30)  # what a dead worker's lease or a backoff waits for
                 stuck = time.monotonic()
             time.sleep(0.03)
 
@@ -132,7 +137,7 @@ def day(stack):
         (0.15, "twilio_429"), (0.25, "twilio_500"), (0.35, "kill_while_sending"), (0.45, "reply_carrier_down"),
         (0.55, "redis_lost"), (0.62, "reply_carrier_slow"), (0.70, "postgres_restart"),
         (0.78, "reply_kill_while_calling_carrier"))}
-    started = time.monotonic()
+    started, armed, attempts = time.monotonic(), False, 0
     for index, request in enumerate(requests):
         stack.clock.set(request.at)
         fault = points.get(index)
@@ -142,6 +147,7 @@ def day(stack):
             stack.standin.fail_next(500, times=1)  # accepted, then an error: the ambiguous case
         elif fault == "kill_while_sending":
             stack.standin.delay_next(2.0, times=3)
+            attempts = stack.standin.create_attempts
         elif fault == "redis_lost":
             stack.redis.stop()
             comeback = threading.Timer(1.0, stack.redis.start)  # empty: every queued job is gone
@@ -159,16 +165,14 @@ def day(stack):
         if fault in ("redis_lost", "postgres_restart"):
             comeback.join()
             faults[fault] += 1
+        if fault == "postgres_restart":  # every pooled connection is stale now: pre-ping must hide it
+            drive.after_restart = [stack.http.get(f"{stack.web_url}/readyz", timeout=10).status_code
+                                   for _ in range(8)]
         if fault and fault.startswith("reply_"):
             _reply_with_fault(stack, drive, fault, faults)
-        if fault == "kill_while_sending":
-            attempts = stack.standin.create_attempts
-            try:
-                wait_until(lambda: stack.standin.create_attempts > attempts, 3, "a send in flight")
-                stack.processes.kill9("worker1", "worker2")
-                faults[fault] += 1
-            finally:
-                _restart_workers(stack)
+        if fault == "kill_while_sending" or armed:
+            armed = not _kill_while_sending(stack, attempts)  # no text this request: the next one, then
+            faults["kill_while_sending"] += not armed
         elif fault and fault.startswith("twilio"):
             faults[fault] += 1
         drive.settle()
@@ -186,6 +190,20 @@ def day(stack):
     drive.settle()
     stack.results.update(seconds=round(time.monotonic() - started, 1), requests=len(requests), faults=faults)
     return drive
+
+
+def _kill_while_sending(stack, attempts: int) -> bool:
+    """Kill both workers (SIGKILL) while Twilio holds a send open; restart them as the platform would."""
+    deadline = time.monotonic() + 3
+    while stack.standin.create_attempts <= attempts:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    try:
+        stack.processes.kill9("worker1", "worker2")
+    finally:
+        _restart_workers(stack)
+    return True
 
 
 def _reply_with_fault(stack, drive: Day, fault: str, faults: Counter) -> None:
@@ -240,6 +258,7 @@ def test_nothing_is_lost_and_nothing_is_doubled(stack, day):
     assert all(n == 1 for n in sids.values())
     assert rows == recorded + stack.results["skipped"] + stack.results["expired"], stack.results
     assert day.seen_503 > 0 and day.retry_after_ok  # the database outage answered 503 + Retry-After
+    assert day.after_restart == [200] * 8  # and once it was back, no stale pooled connection failed a request
 
 
 def _dropped(pg) -> dict:
