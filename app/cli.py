@@ -129,7 +129,11 @@ def init_app(app: Flask) -> None:
     """Register the operator commands."""
     from app.rebooking.cli import rebookings_cli
     from app.replies.cli import replies_cli
-    from app.shops import cli as _tenant_safety_commands  # noqa: F401 - adds assign-sender, rotate/revoke
+    from app.shops.cli import CARRIER_COMMANDS, SHOP_COMMANDS  # assign-sender, rotate and revoke credentials
+
+    for group, commands in ((shops_cli, SHOP_COMMANDS), (carriers_cli, CARRIER_COMMANDS)):
+        for command in commands:
+            group.add_command(command)
 
     for group in (shops_cli, carriers_cli, demo_cli, replies_cli, rebookings_cli):
         app.cli.add_command(group)

@@ -1,6 +1,6 @@
 """Operator commands for tenant safety: assign senders, rotate or revoke shop keys and carrier tokens.
 
-They join the `flask shops` and `flask carriers` groups of app/cli.py.
+app/cli.py adds them to its `flask shops` and `flask carriers` groups (SHOP_COMMANDS, CARRIER_COMMANDS).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import click
 from sqlalchemy import select
 
 from app.auth import revoke_secrets, rotate_secret
-from app.cli import carriers_cli, shops_cli
 from app.clock import now
 from app.extensions import db
 from app.models import Carrier, Shop
@@ -33,7 +32,7 @@ def _carrier(code: str) -> Carrier:
     return carrier
 
 
-@shops_cli.command("assign-sender")
+@click.command("assign-sender")
 @click.argument("shop_id", metavar="SHOP")
 @click.argument("sender")
 def shops_assign_sender(shop_id: str, sender: str):
@@ -48,7 +47,7 @@ def shops_assign_sender(shop_id: str, sender: str):
     click.echo("sender assigned")
 
 
-@shops_cli.command("rotate-key")
+@click.command("rotate-key")
 @click.argument("shop_id", metavar="SHOP")
 @click.option("--grace-hours", type=click.IntRange(0, 168), default=0, show_default=True,
               help="How long the current key keeps working.")
@@ -61,7 +60,7 @@ def shops_rotate_key(shop_id: str, grace_hours: int, expires_in_days: int | None
     click.echo(f"API key (shown once): {key}")
 
 
-@shops_cli.command("revoke-keys")
+@click.command("revoke-keys")
 @click.argument("shop_id", metavar="SHOP")
 def shops_revoke_keys(shop_id: str):
     """Revoke every API key of SHOP at once (issue a new one with rotate-key)."""
@@ -69,7 +68,7 @@ def shops_revoke_keys(shop_id: str):
     click.echo("keys revoked")
 
 
-@carriers_cli.command("rotate-token")
+@click.command("rotate-token")
 @click.argument("code", metavar="CARRIER")
 @click.option("--grace-hours", type=click.IntRange(0, 168), default=0, show_default=True,
               help="How long the current token keeps working.")
@@ -82,9 +81,13 @@ def carriers_rotate_token(code: str, grace_hours: int, expires_in_days: int | No
     click.echo(f"carrier token (shown once): {token}")
 
 
-@carriers_cli.command("revoke-token")
+@click.command("revoke-token")
 @click.argument("code", metavar="CARRIER")
 def carriers_revoke_token(code: str):
     """Revoke every token of CARRIER at once (issue a new one with rotate-token)."""
     revoke_secrets(_carrier(code))
     click.echo("tokens revoked")
+
+
+SHOP_COMMANDS = (shops_assign_sender, shops_rotate_key, shops_revoke_keys)
+CARRIER_COMMANDS = (carriers_rotate_token, carriers_revoke_token)
