@@ -286,6 +286,9 @@ def test_the_processes_are_up_after_the_day(stack, day):
     alive = stack.processes.alive()
     assert all(code is None for code in alive.values()), alive  # nobody quit on an outage
     logs = stack.processes.logs()
+    stack.results.update(unclear_sends=logs.count("unclear (error"), outages_logged=logs.count("unreachable ("),
+                         recoveries_logged=logs.count("is back after"))
+    assert stack.results["unclear_sends"] >= 1  # the 500-after-accept was reconciled, not resent
     assert "unhandled exception, quitting" not in logs or "is back after" in logs
     assert logs.count("Redis unreachable") <= 6  # once per process and outage, not per attempt
 
