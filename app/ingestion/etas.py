@@ -53,7 +53,8 @@ class IngestResult:
 
 def _updated(row, eta: datetime, status: str, held: set[str]) -> SimpleNamespace:
     """Return the row with the update applied: what the policy and the text composer read."""
-    return SimpleNamespace(**{**row._mapping, "eta": eta, "status": status, "held_for_eta": row.id in held})
+    return SimpleNamespace(**{**row._mapping, "eta": eta, "status": status, "held_for_eta": row.id in held,
+                              "previous_eta": row.eta})
 
 
 _table = Shipment.__table__

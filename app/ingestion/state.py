@@ -35,7 +35,8 @@ def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int
         sent=frozenset(row.sent_kinds or ()),
         last_delay_eta=row.last_delay_eta, texts_today=texts_today, daily_cap=shop.daily_cap,
         enabled_statuses=frozenset(shop.status_texts or ()), two_way=shop.two_way, timezone=shop.timezone,
-        calibration=calibration, status_at=row.status_at, held_for_eta=getattr(row, "held_for_eta", False))
+        calibration=calibration, status_at=row.status_at, held_for_eta=getattr(row, "held_for_eta", False),
+        previous_eta=getattr(row, "previous_eta", None))
 
 
 def opted_out_numbers(phones: set[str]) -> set[str]:

@@ -29,6 +29,7 @@ class ShipmentState:
     calibration: Calibration | None = None  # the carrier's ETA errors; None: the prior
     status_at: datetime | None = None  # when the status began: bounds the wait for a first ETA
     held_for_eta: bool = False  # an out_for_delivery text is waiting for this first ETA
+    previous_eta: datetime | None = None  # the ETA before this one: one wild guess alone decides nothing
 
 
 @dataclass(frozen=True)

@@ -342,7 +342,7 @@ def test_delay_context_has_a_calibrated_new_window_and_eta():
 
 def test_a_second_delay_only_when_the_new_window_breaks_too():
     state, now, sent = shipment(), NEAR_END, []
-    for eta_after_window in [40, 50, 35, 55, 60, 150]:
+    for eta_after_window in [40, 50, 35, 55, 60, *[150] * 8]:  # said once the new window's end is near enough
         decisions = decide_on_eta(replace(state, eta=WINDOW_END + minutes(eta_after_window)), now)
         sent += [(d.kind, eta_after_window) for d in decisions]
         state = feed(state, decisions)
@@ -487,7 +487,7 @@ def test_nothing_at_all_once_the_cap_is_reached():
     [
         ({"status": "in_transit", "eta": NOW + minutes(10)}, "sorted", ["arriving_soon"]),
         ({"status": "delayed", "eta": WINDOW_END + minutes(60)}, "in_transit", ["delayed"]),  # hours ahead
-        ({"status": "delayed", "eta": NOW + minutes(150), "window_end": NOW + minutes(60)}, "in_transit",
+        ({"status": "delayed", "eta": NOW + minutes(150), "window_end": NOW + minutes(45)}, "in_transit",
          ["delay"]),
         ({"eta": WINDOW_END + minutes(60)}, "sorted", ["out_for_delivery"]),
         ({"status": "in_transit"}, "sorted", ["in_transit"]),
@@ -514,3 +514,43 @@ def test_an_update_gives_at_most_one_text(changes, previous, expected):
 )
 def test_still_relevant(kind, changes, relevant):
     assert still_relevant(kind, shipment(**changes)) is relevant
+
+
+# --- a late stop is warned before its window ends; a narrower window when it is worth a text ------------
+
+def test_a_stop_about_to_miss_its_window_is_warned_before_it_ends():
+    end = NOW + minutes(10)
+    state = shipment(window_start=NOW - minutes(50), window_end=end, eta=end + minutes(6))
+    assert kinds(decide_on_eta(state, NOW)) == ["delay"]  # 6 minutes past, 10 minutes before the end: say it now
+    an_hour_before = shipment(window_start=NOW, window_end=NOW + minutes(60), eta=NOW + minutes(66))
+    assert decide_on_eta(an_hour_before, NOW) == []  # the same 6 minutes an hour ahead: noise, not news
+
+
+def test_a_stop_that_may_still_make_it_is_not_apologised_to():
+    end = NOW + minutes(20)
+    assert decide_on_eta(shipment(window_start=NOW - minutes(45), window_end=end, eta=end - minutes(2)), NOW) == []
+
+
+SHARP = fit([(lead, 0.03 * lead * ((i % 11) - 5) / 5) for lead in range(0, 300) for i in range(11)])
+
+
+def test_a_much_narrower_window_an_hour_ahead_is_worth_a_text():
+    told = {"window_start": NOW, "window_end": NOW + minutes(180), "sent": frozenset({"out_for_delivery"}),
+            "calibration": SHARP}
+    [decision] = decide_on_eta(shipment(**told, eta=NOW + minutes(80)), NOW)
+    assert decision.kind == "window_update" and decision.urgent
+    start, end = decision.context["window_from"], decision.context["window_to"]
+    assert end - start <= minutes(60) and NOW + minutes(60) <= end <= NOW + minutes(180)
+    assert decide_on_eta(shipment(**told, eta=NOW + minutes(30)), NOW) == []  # too near to plan around
+    assert decide_on_eta(shipment(**{**told, "window_end": NOW + minutes(100)}, eta=NOW + minutes(80)), NOW) == []
+    assert decide_on_eta(shipment(**{**told, "sent": frozenset({"out_for_delivery", "window_update"})},
+                                  eta=NOW + minutes(80)), NOW) == []  # once
+
+
+def test_one_wild_eta_alone_does_not_say_almost_there():
+    assert decide_on_eta(shipment(eta=NOW + minutes(12), previous_eta=NOW + minutes(21)), NOW) == []
+    [soon] = decide_on_eta(shipment(eta=NOW + minutes(12), previous_eta=NOW + minutes(13)), NOW)
+    assert soon.kind == "arriving_soon" and 12 <= soon.context["minutes"] <= 13
+    # A previous ETA far off is old news (a jam ended, stops were swapped): the new one decides alone.
+    assert kinds(decide_on_eta(shipment(eta=NOW + minutes(12), previous_eta=NOW + minutes(40)), NOW)) == [
+        "arriving_soon"]

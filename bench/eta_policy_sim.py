@@ -1,0 +1,142 @@
+"""The notification policy on generated days, in memory: a fast stand-in for bench/eta_accuracy.py.
+
+    python -m bench.eta_policy_sim [--learn 9001-9006] [--seeds 9101-9110] [--stops 120]
+
+No HTTP, no database, no workers: the generated requests drive the pure policy (app/notify) with the
+ETA model (app/eta) the way ingestion does (first ETA per lead bin observed, stale pushes ignored, the
+route's correction recomputed at each delivery, the carrier model refitted after each learning day).
+It exists to tune the policy's figures in seconds; the numbers that count are the real replay's
+(bench/eta_accuracy.py), which this follows closely but not exactly (texts land at once here).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from app.eta import Calibration, fit, lead_bin
+from app.eta.route_day import Heard, RouteDayBuilder, corrected_residuals
+from app.notify.policy import ShipmentState, decide_on_eta
+from app.simulation.day import EVENTS_PATH, SHIPMENTS_PATH, Day
+from app.simulation.generator import DEFAULT_DAY, generate_day
+from app.simulation.report import format_scorecard
+from app.simulation.scorecard import StopDay, TextSeen, score
+
+
+def _told(kind: str, context: dict):
+    if kind == "delay":
+        return context["new_window_from"], context["new_window_to"]
+    if kind in ("out_for_delivery", "window_update") and context.get("window_from"):
+        return context["window_from"], context["window_to"]
+    return None
+
+
+def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], list[Heard]]:
+    """Run one day through the policy; return each stop's day and the ETAs heard (with their outcome)."""
+    states: dict[str, ShipmentState] = {}
+    observed: dict[str, datetime] = {}
+    texts: dict[str, list[TextSeen]] = {}
+    heard: dict[tuple[str, int], tuple[float, datetime, datetime]] = {}
+    arrivals: dict[str, datetime] = {}
+    first_push: dict[str, datetime] = {}
+    builder = RouteDayBuilder(calibration.centre) if calibration else None
+    route_cal = calibration
+    for request in day.requests:
+        now = request.at
+        if request.path == SHIPMENTS_PATH:
+            body = request.body
+            states[body["tracking_number"]] = ShipmentState(
+                status="registered", notify=True, opted_out=False,
+                window_start=datetime.fromisoformat(body["window"]["start"]),
+                window_end=datetime.fromisoformat(body["window"]["end"]), eta=None, lead_minutes=15,
+                sent=frozenset(), last_delay_eta=None, texts_today=0, daily_cap=6,
+                enabled_statuses=frozenset({"out_for_delivery"}), two_way=True, timezone="Europe/Amsterdam")
+            texts[body["tracking_number"]] = []
+        elif request.path == EVENTS_PATH:
+            for event in request.body["events"]:
+                number = event["tracking_number"]
+                if event["code"] == "DELIVERED" and number not in arrivals:
+                    at = datetime.fromisoformat(event["occurred_at"])
+                    arrivals[number] = at
+                    states[number] = replace(states[number], status="delivered")
+                    if builder is not None:
+                        for (stop, _), (lead, eta, _seen) in heard.items():
+                            if stop == number:
+                                builder.add(stop, lead, (at - eta).total_seconds() / 60)
+                        route_cal = calibration.for_route(builder.current())
+        else:
+            seen_at = datetime.fromisoformat(request.body["observed_at"])
+            for stop in request.body["stops"]:
+                number, eta = stop["tracking_number"], datetime.fromisoformat(stop["eta"])
+                state = states[number]
+                if state.status == "delivered" or observed.get(number, seen_at - timedelta(1)) >= seen_at:
+                    continue
+                observed[number] = seen_at
+                first_push.setdefault(number, now)
+                lead = (eta - seen_at).total_seconds() / 60
+                heard.setdefault((number, lead_bin(lead)), (lead, eta, seen_at))
+                state = replace(state, eta=eta, status="out_for_delivery", calibration=route_cal,
+                                previous_eta=state.eta)
+                decisions = decide_on_eta(state, now)
+                if "out_for_delivery" not in state.sent and not decisions:
+                    from app.notify.policy import _out_for_delivery
+                    decisions = [_out_for_delivery(state, now)]
+                for decision in decisions:
+                    window = _told(decision.kind, decision.context)
+                    texts[number].append(TextSeen(now, decision.kind, window, decision.context.get("minutes")
+                                                  if decision.kind == "arriving_soon" else None))
+                    told = window or (
+                        (decision.context["window_from"], decision.context["window_to"])
+                        if decision.kind == "arriving_soon" else None)
+                    state = replace(state, sent=state.sent | {decision.kind}, texts_today=state.texts_today + 1,
+                                    last_delay_eta=eta if decision.kind == "delay" else state.last_delay_eta)
+                    if told and (decision.kind != "out_for_delivery" or decision.context["window_source"] == "eta"):
+                        state = replace(state, window_start=told[0], window_end=told[1])
+                states[number] = state
+    stops = [StopDay(arrivals.get(n), tuple(t), first_push.get(n)) for n, t in texts.items()]
+    outcomes = [Heard(n, lead, (arrivals[n] - eta).total_seconds() / 60, seen, arrivals[n])
+                for (n, _), (lead, eta, seen) in heard.items() if n in arrivals]
+    return stops, outcomes
+
+
+def learn(days: list[list[Heard]]) -> Calibration:
+    data = [(h.lead_minutes, h.error_minutes) for day in days for h in day]
+    cold = fit(data, days=len(days))
+    corrected = [pair for day in days for pair in corrected_residuals(day, cold.centre)]
+    return cold.with_warm(fit(corrected, days=len(days), per_day=40, prior=cold)) if corrected else cold
+
+
+def _seeds(text: str) -> list[int]:
+    if "-" in text:
+        low, high = text.split("-")
+        return list(range(int(low), int(high) + 1))
+    return [int(s) for s in text.split(",")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--learn", default="9001-9003")
+    parser.add_argument("--seeds", default="9101-9105")
+    parser.add_argument("--stops", type=int, default=120)
+    args = parser.parse_args()
+    learnt: list[list[Heard]] = []
+    calibration = None
+    for offset, seed in enumerate(_seeds(args.learn)):
+        _, outcomes = simulate(generate_day(seed, args.stops, day=DEFAULT_DAY + timedelta(days=offset)), calibration)
+        learnt.append(outcomes)
+        calibration = learn(learnt)
+    pooled = []
+    for seed in _seeds(args.seeds):
+        stops, _ = simulate(generate_day(seed, args.stops, day=date(2026, 12, 15)), calibration)
+        card = score(stops)
+        print(f"seed {seed}: held last {card.last_window_held:.3f} morning {card.morning_window_held:.3f} "
+              f"width {card.morning_width_median}/{card.last_width_median} false {card.false_delay_texts} "
+              f"late {card.late_stops}/{card.late_warned} soon {card.soon_in_target:.3f} "
+              f"about {card.about_within:.3f} ({card.about_median_error:+.1f})")
+        pooled += stops
+    print(format_scorecard(score(pooled)))
+
+
+if __name__ == "__main__":
+    main()
