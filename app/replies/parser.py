@@ -12,6 +12,7 @@ from string import ascii_lowercase, ascii_uppercase
 from typing import NamedTuple
 
 from app.replies import vocabulary as vocab
+from app.replies.clauses import after_change_of_mind, asks, change_marks, ranges, unglue, word_before
 from app.replies.wishes import Wish, compound_day, read_wish, short_day_with_time
 
 CONTEXTS = ("arriving_soon", "slot_offer", "delivered", "disambiguation", "none")
@@ -30,14 +31,6 @@ CHANGED_MIND, DOUBT, NOTHING_CHOSEN = 0.85, 0.3, 0.9
 _PUNCTUATION = frozenset(",.;:!?()\n")  # each ends a clause, for negation and notes
 _TOKEN = re.compile(r"\d{1,2}[:.]\d{2}(?!\d)|\d{1,2}/\d{1,2}(?![\d/])|[^\W_]+(?:['’][^\W_]+)*|[,.;:!?()\n]")
 _HOUSE_NUMBER = re.compile(r"\d+[a-z]?")
-_SENTENCE_ENDS = frozenset(".!?\n")
-# Digits glued to words: "nr3", "optie2", "2graag", "1aub", "4sterren" (not "3pm", "18u", "10a", "2nd", "1ère").
-_GLUED = (
-    (re.compile(r"(?<=[^\W\d_]{2})(?=\d)"), " "),
-    (re.compile(r"(?<=\d)(?=(?!(?:eme|ème|ere|ère|er|e|de|ste|th|st|nd|rd|u|h|am|pm|uur|morrow)\b)[^\W\d_]{3,})"), " "),
-    (re.compile(r"\b(optie|option|keuze|slot|colis|pakket|choix)([a-f])\b", re.I), r"\1 \2"),
-)
-_CONNECTORS = frozenset({"a", "tot", "to", "ou", "or", "of", "en", "and", "-"})
 _NOTE_GAP_JUNK = re.compile(r"[^\s,.;:()/'#\-]")
 
 
@@ -95,7 +88,7 @@ def parse_reply(text: str, context: str = "none", choices: int | None = None) ->
     """Return what a reply means after the question `context` asked."""
     if context not in CONTEXTS:
         raise ValueError(f"unknown reply context {context!r}; expected one of {CONTEXTS}")
-    body = _unglue(_strip_signature((text or "")[:MAX_BODY]))
+    body = unglue(_strip_signature((text or "")[:MAX_BODY]))
     tokens = _tokenize(body)
     words = [t.word for t in tokens if t.word != BOUNDARY]
     control = _control_intent(tokens, words, body)
@@ -114,15 +107,8 @@ def parse_reply(text: str, context: str = "none", choices: int | None = None) ->
 
 def when_of(text: str) -> Wish | None:
     """Return the day, part of the day and hours a reply names, read as `parse_reply` reads them."""
-    tokens = _tokenize(_unglue(_strip_signature((text or "")[:MAX_BODY])))
+    tokens = _tokenize(unglue(_strip_signature((text or "")[:MAX_BODY])))
     return read_wish([t.word for t in tokens])
-
-
-def _unglue(body: str) -> str:
-    """Split digits from the words they were typed against: "nr3" -> "nr 3", "optieB" -> "optie B"."""
-    for pattern, replacement in _GLUED:
-        body = pattern.sub(replacement, body)
-    return body
 
 
 def _strip_signature(text: str) -> str:
@@ -190,7 +176,7 @@ def _read_rating(tokens: list[_Token], words: list[str], body: str) -> Reply:
         return Reply("rating", rating=score) if scale == 5 and 1 <= score <= 5 else UNKNOWN
     marks = vocab.ADDRESS_MARKERS | vocab.PLACE_PREPS | vocab.TIME_PREPS
     units = vocab.TIME_UNITS | vocab.DAY_UNITS | (vocab.COUNT_UNITS - vocab.RATING_NOUNS)
-    ranged = _ranges(tokens)
+    ranged = ranges(tokens)
     found = [_Candidate("rating", (t.n,), choice=str(int(t.word))) for t in tokens
              if t.word.isdecimal() and t.prev not in marks and t.next not in units and t.n not in ranged]
     if not found:  # "vijf", "vier sterren"; "een" only alone, as it is also "a"
@@ -200,14 +186,14 @@ def _read_rating(tokens: list[_Token], words: list[str], body: str) -> Reply:
                  if t.word in vocab.RATING_NUMBERS and (content == [t.word] or t.next in vocab.RATING_NOUNS)]
     if not found and (stars := len(vocab.STARS.findall(body))):
         found = [_Candidate("rating", (0,), choice=str(stars))]
-    found, changed = _after_change_of_mind(tokens, found)
+    found, changed = after_change_of_mind(tokens, found)
     values = {int(c.choice or 0) for c in found}
     if len(values) > 1:
         return Reply("unknown", confidence=DOUBT)  # "4 of 5": a person asks which
     if len(values) == 1 and 1 <= (score := values.pop()) <= 5:
         sure = min(c.sure for c in found) * (CHANGED_MIND if changed else 1.0)
         return Reply("rating", rating=score, confidence=sure)
-    return Reply("unknown", confidence=DOUBT if _asks(tokens) else NOTHING_CHOSEN)
+    return Reply("unknown", confidence=DOUBT if asks(tokens) else NOTHING_CHOSEN)
 
 
 def _read_options(tokens: list[_Token], body: str, lettered: bool, choices: int | None) -> Reply:
@@ -216,10 +202,10 @@ def _read_options(tokens: list[_Token], body: str, lettered: bool, choices: int 
     neighbour_at = min((c.span[0] for c in live if c.intent == "neighbour"), default=None)
     others = _number_candidates(tokens, neighbour_at) + (_letter_candidates(tokens, choices) if lettered else [])
     live += [c for c in others if not _denied(tokens, c)]
-    live, changed = _after_change_of_mind(tokens, live)
+    live, changed = after_change_of_mind(tokens, live)
     pool = [c for c in live if c.strong] or live
     meanings = {(c.intent, c.choice) for c in pool}
-    if _asks(tokens):  # "kan het bij de buren, of moet er getekend worden?" asks, it does not choose
+    if asks(tokens):  # "kan het bij de buren, of moet er getekend worden?" asks, it does not choose
         return Reply("unknown", confidence=DOUBT)
     if len(meanings) != 1:  # nothing (sure), or a contradiction such as "1 of 3" (a person decides)
         return Reply("unknown", confidence=DOUBT if meanings else NOTHING_CHOSEN)
@@ -232,47 +218,6 @@ def _read_options(tokens: list[_Token], body: str, lettered: bool, choices: int 
     if intent == "new_slot":
         return Reply(intent, when=read_wish([t.word for t in tokens]), confidence=sure)
     return Reply(intent, confidence=sure)
-
-
-def _after_change_of_mind(tokens: list[_Token], found: list[_Candidate]) -> tuple[list[_Candidate], bool]:
-    """Keep what was chosen after the last change of mind: "buren… nee, toch maar het afhaalpunt"."""
-    for mark in sorted(_change_marks(tokens), reverse=True):
-        after = [c for c in found if c.span[0] > mark]
-        if after and any(c.span[-1] < mark for c in found):
-            return after, True
-    return found, False
-
-
-def _change_marks(tokens: list[_Token]) -> list[int]:
-    """Return where a change of mind is said: "nee", "sorry", "actually", "of nee", "en fait"."""
-    words = [t.word for t in tokens]
-    marks = [t.n for t in tokens if t.word in vocab.CHANGE_WORDS]
-    return marks + [i + len(p) - 1 for i, word in enumerate(words) if word in vocab.CHANGE_FIRSTS
-                    for p in vocab.CHANGE_PHRASES if tuple(words[i:i + len(p)]) == p]
-
-
-def _asks(tokens: list[_Token]) -> bool:
-    """Tell whether a sentence ending in "?" asks something: a question word, an opener, "..., of moet ...?"."""
-    sentence: list[str] = []
-    for t in tokens:
-        if t.raw in _SENTENCE_ENDS:
-            if t.raw == "?" and _question(sentence):
-                return True
-            sentence = []
-        elif t.word != BOUNDARY or t.raw == ",":
-            sentence.append(t.word)
-    return False
-
-
-def _question(sentence: list[str]) -> bool:
-    words = [w for w in sentence if w != BOUNDARY]
-    if not words:
-        return False
-    if words[0] in vocab.QUESTION_OPENERS or vocab.QUESTION_WORDS.intersection(words):
-        return True
-    # "..., of moet er getekend worden?": an alternative that is not another option
-    return any(w in vocab.ALTERNATIVES and i + 1 < len(sentence) and sentence[i - 1] == BOUNDARY
-               for i, w in enumerate(sentence) if i > 0)
 
 
 def _keyword_candidates(tokens: list[_Token], lettered: bool = False) -> list[_Candidate]:
@@ -303,9 +248,9 @@ def _number_candidates(tokens: list[_Token], neighbour_at: int | None) -> list[_
     """Find the option numbers 1-3, and the house numbers and times that are not options."""
     found = []
     content = [t for t in tokens if t.word not in _EMPTY]
-    ranged = _ranges(tokens)
+    ranged = ranges(tokens)
     # "buren. Sorry, bedoel 2": after a change of mind a digit is an option again, not a house number
-    changes = _change_marks(tokens)
+    changes = change_marks(tokens)
     if neighbour_at is not None and any(m > neighbour_at for m in changes):
         neighbour_at = None
     for t in tokens:
@@ -335,29 +280,9 @@ def _number_candidates(tokens: list[_Token], neighbour_at: int | None) -> list[_
 def _option_number(tokens: list[_Token], t: _Token, neighbour_at: int | None) -> bool:
     """Tell whether "nummer 2" / "nr3" names an option: no neighbour said, no "bij", "at" before the marker."""
     if t.prev in vocab.OPTION_MARKERS and neighbour_at is None:
-        return _word_before(tokens, t.n, 2) not in vocab.PLACE_PREPS | vocab.NEIGHBOUR_LEADS
+        return word_before(tokens, t.n, 2) not in vocab.PLACE_PREPS | vocab.NEIGHBOUR_LEADS
     bare = vocab.POLITE | vocab.FILLER | vocab.ADDRESS_MARKERS | {BOUNDARY, t.word}
     return neighbour_at is None and t.prev in BARE_OPTION_MARKERS and all(x.word in bare for x in tokens)
-
-
-def _word_before(tokens: list[_Token], n: int, k: int) -> str | None:
-    """Return the k-th word before token n, past punctuation."""
-    words = [t.word for t in tokens[:n] if t.word != BOUNDARY]
-    return words[-k] if len(words) >= k else None
-
-
-def _ranges(tokens: list[_Token]) -> dict[int, bool]:
-    """Find "2 à 3 dagen", "2-3 days", "tussen 1 en 3": token positions -> whether the span is of time."""
-    numbers = [t for t in tokens if t.word.isdecimal()]
-    found: dict[int, bool] = {}
-    for a, b in zip(numbers, numbers[1:]):
-        between = [t.word for t in tokens[a.n + 1:b.n]]
-        if not (between == [] or (len(between) == 1 and between[0] in _CONNECTORS)):
-            continue
-        timed = b.next in vocab.TIME_UNITS | vocab.DAY_UNITS or a.prev in vocab.TIME_PREPS
-        if timed or b.next in vocab.COUNT_UNITS:
-            found[a.n] = found[b.n] = timed
-    return found
 
 
 # "A of B", "B no wait C": a letter before these is a letter too.

@@ -34,7 +34,7 @@ def test_landlines_and_junk_numbers_are_refused_naming_the_field(client, shop_he
     ({"carrier": "simcarrier", "tracking_number": "X", "recipient": {"phone": "0612345678"}}, "order_ref"),
     (shipment_body(carrier="nope"), "carrier"),
     (shipment_body(tracking_number=""), "tracking_number"),
-    (shipment_body(recipient={"phone": "0612345678", "language": "fr"}), "recipient"),
+    (shipment_body(recipient={"phone": "0612345678", "language": "de"}), "recipient"),
     (shipment_body(notify="maybe"), "notify"),
     (shipment_body(window={"start": "2026-11-23T14:00:00+01:00", "end": "2026-11-23T12:00:00+01:00"}), "window"),
     (shipment_body(window={"start": "2026-11-23T14:00:00", "end": "2026-11-23T19:00:00"}), "window"),
