@@ -1,0 +1,41 @@
+"""The ETAs a day's pushes taught, as ingestion keeps them: per stop, the first ETA heard in each lead-time bin
+(pushes older than one already heard are stale), with the stop's true arrival. Pure.
+
+Tests and benchmarks use it to give the error model days to learn from without replaying them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.eta import lead_bin
+from app.eta.route_day import Heard
+from app.simulation.day import Day, arrivals_from_events
+
+
+def heard_etas(day: Day) -> dict[str, list[Heard]]:
+    """Return, per route id, the ETAs heard for stops that were delivered, with their outcome."""
+    arrivals = arrivals_from_events(day.requests)
+    latest: dict[str, datetime] = {}
+    first: dict[tuple[str, int], tuple[str, float, datetime, datetime]] = {}
+    for request in day.requests:
+        if "/routes/" not in request.path:
+            continue
+        route_id = request.path.split("/routes/")[1].split("/")[0]
+        observed_at = datetime.fromisoformat(request.body["observed_at"])
+        for stop in request.body["stops"]:
+            number = stop["tracking_number"]
+            if latest.get(number, observed_at) > observed_at or number not in arrivals:
+                continue
+            if observed_at >= arrivals[number]:
+                continue  # pushed after the van came: ingestion no longer listens
+            latest[number] = observed_at
+            eta = datetime.fromisoformat(stop["eta"])
+            lead = (eta - observed_at).total_seconds() / 60
+            first.setdefault((number, lead_bin(lead)), (route_id, lead, eta, observed_at))
+    routes: dict[str, list[Heard]] = {}
+    for (number, _), (route_id, lead, eta, observed_at) in first.items():
+        arrived = arrivals[number]
+        routes.setdefault(route_id, []).append(
+            Heard(number, lead, (arrived - eta).total_seconds() / 60, observed_at, arrived))
+    return routes
