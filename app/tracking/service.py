@@ -16,7 +16,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from app.notify.windows import is_late, minutes_away, narrow_window
+from app.notify.windows import current_window, is_late, minutes_away, narrow_window
 from app.tracking.copy import LANGUAGES, words
 from app.tracking.facts import ENDED, ON_ITS_WAY, PageFacts, RebookingFacts
 from app.tracking.story import DeliveryDay, Step, story_steps
@@ -80,7 +80,7 @@ def build_page(facts: PageFacts, now: datetime) -> TrackingPage:
     t = words(facts.language)
     language = facts.language if facts.language in LANGUAGES else "en"
     shop = facts.shop_name
-    window, late = _window(facts)
+    window, late = _window(facts, now)
     day = _delivery_day(facts, window, now)
     window_text, minutes_text, delay_text = _live_texts(facts, window, late, now, t)
     page = TrackingPage(
@@ -109,12 +109,16 @@ def _choices_still_open(facts: PageFacts, page: TrackingPage) -> bool:
     return True
 
 
-def _window(facts: PageFacts) -> tuple[tuple[datetime, datetime] | None, bool]:
+def _window(facts: PageFacts, now: datetime) -> tuple[tuple[datetime, datetime] | None, bool]:
     """Return the window the page tells and whether the driver ran past the one told before.
 
     The window is the one the texts told (else one around the driver's ETA, else the shop's
-    promise); when the driver runs past it, a new window around the ETA replaces it.
+    promise); as the van nears, the live calibrated window (app/eta: it holds 95 % and narrows
+    with the time left) replaces it once it fits inside; when the driver runs past it, a new
+    window around the ETA replaces it.
     """
+    # The carrier's learnt model when the facts carry it; else the conservative prior.
+    calibration = getattr(facts, "calibration", None)
     if facts.status not in ON_ITS_WAY:
         return None, False
     window = None
@@ -127,6 +131,10 @@ def _window(facts: PageFacts) -> tuple[tuple[datetime, datetime] | None, bool]:
     late = bool(facts.eta and window and is_late(facts.eta, window[1]))
     if late:
         window = narrow_window(facts.eta)
+    elif facts.eta and window and facts.eta > now:
+        live = current_window(facts.eta, now, calibration)
+        if window[0] <= live[0] and live[1] <= window[1]:
+            window = live  # narrower and inside what the texts said: nothing to contradict
     return window, late
 
 
