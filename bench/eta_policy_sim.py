@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from app.eta import Calibration, fit, lead_bin
 from app.eta.route_day import Heard, RouteDayBuilder, corrected_residuals

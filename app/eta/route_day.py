@@ -7,10 +7,13 @@ earlier today say which kind of day it is:
 
 - Every delivered stop gives, per lead-time bin, a residual (arrival - the first ETA heard in that bin).
   As a *score* (residual / spread(lead), app/eta/calibration.py) minus the carrier's median score in
-  that bin, it says how much later than usual today's ETAs turn out.
+  that bin, it says how much later than usual today's ETAs turn out. Only residuals of ETAs heard less
+  than RECENT_LEAD before the van came count: a longer one spans the jams since, which the planner has
+  absorbed by now (measured: counting them shifted the windows of a day with a morning jam late, and
+  13 % of its narrowed windows missed the van on the early side).
 - The route's *offset* is the median of those excesses over all of today's residuals, shrunk toward 0
   with STRENGTH pseudo-stops (one stop says little, twenty say a lot); each bin's own offset is its
-  median shrunk toward the route's (a slow driver shows more on long leads than on short ones).
+  median shrunk toward the route's; the longer bins take the route's.
 - From WARM_STOPS delivered stops on, the texts read the carrier's *warm* calibration shifted by those
   offsets: the warm calibration is learnt from residuals corrected the same way, at the moment each ETA
   was heard (split-conformal on corrected scores), so its windows hold as often and are narrower. Before
@@ -30,6 +33,10 @@ from datetime import datetime
 from app.eta.calibration import LEAD_BINS, lead_bin, spread
 
 WARM_STOPS = 5  # delivered stops before today's bias is used at all
+# Only ETAs heard less than this before the van came tell today's bias: a longer one spans the jams and long
+# stops since, which the planner has absorbed by now (after a jam every long-lead residual is late, the
+# ETAs heard after it are not). Longer bins take the short bins' offset, in score units.
+RECENT_LEAD = 40.0
 STRENGTH = 8.0  # pseudo-stops of "an ordinary day" pulling the route's offset toward 0
 BIN_STRENGTH = 6.0  # pseudo-residuals pulling a bin's offset toward the route's
 VERSION = 1
@@ -71,6 +78,8 @@ class RouteDayBuilder:
         self.bins: list[list[float]] = [[] for _ in LEAD_BINS]
 
     def add(self, shipment_id: str, lead_minutes: float, error_minutes: float) -> None:
+        if lead_minutes >= RECENT_LEAD:
+            return
         b = lead_bin(lead_minutes)
         excess = error_minutes / spread(lead_minutes) - self.centre[b]
         self.stops.add(shipment_id)
