@@ -278,8 +278,31 @@ def seed(routes: int = ROUTES, stops: int = STOPS, prefix: str = "BN", extra: li
     with bijna_app(env):
         shop_id, carrier_id, token = seed_shop_and_carrier()
         seed_shipments(shop_id, carrier_id, numbers, phones, datetime.now(UTC))
+        seed_eta_model(carrier_id, [f"R{r:03d}" for r in range(routes)] + ["RW"])
     sql("VACUUM ANALYZE")
     return token
+
+
+def seed_eta_model(carrier_id: str, route_ids: list[str]) -> None:
+    """Give the carrier a learnt ETA model (three generated days) and every route a warm day so far, so each
+    push pays what it pays in production: the carrier's model, the route's correction, the shifted tables."""
+    from app.eta.route_day import RouteDay
+    from app.extensions import db
+    from app.ingestion.eta_learning import learn
+    from app.models import EtaCalibration, EtaRouteDay
+    from app.simulation.generator import generate_day
+    from app.simulation.heard import heard_etas
+
+    route_days = {}
+    for seed in (1, 2, 3):
+        route_days.update({(route, seed): heard for route, heard in heard_etas(generate_day(seed)).items()})
+    data = [(h.lead_minutes, h.error_minutes) for heard in route_days.values() for h in heard]
+    now = datetime.now(UTC)
+    db.session.add(EtaCalibration(carrier_id=carrier_id, model=learn(data, 3, route_days).to_json(),
+                                  residuals=len(data), computed_at=now))
+    db.session.add_all(EtaRouteDay(route_id=route_id, model=RouteDay(20, (0.2,) * 8).to_json(), updated_at=now)
+                       for route_id in route_ids)
+    db.session.commit()
 
 
 def warm_up(port: int, token: str, pushes: int = 16) -> None:

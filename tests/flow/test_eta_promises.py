@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.eta import Calibration, window_for
 from app.ingestion.eta_learning import learn_eta_errors
 from app.ingestion.first_eta_wait import send_texts_held_for_first_eta
-from app.models import EtaCalibration, EtaObservation, Message, Shipment
+from app.models import EtaCalibration, EtaObservation, EtaRouteDay, Message, Shipment
 from app.notify.policy import FIRST_ETA_WAIT
 from app.notify.templates import KINDS
 
@@ -55,6 +55,7 @@ def test_out_for_delivery_waits_for_the_routes_first_eta(client, db, make_shipme
     assert text.kind == "out_for_delivery" and start.strftime("%H:%M") not in ("08:00", "09:00")
     row = db.session.get(Shipment, shipment["id"])
     assert (row.announced_start, row.announced_end) == (start, end)
+    assert (text.window_start, text.window_end, text.minutes) == (start, end, None)  # the text keeps what it told
     assert send_texts_held_for_first_eta(DAY + FIRST_ETA_WAIT) == 0  # already told: the wait just ends
     assert len(_texts(db, shipment["id"])) == 1
 
@@ -95,6 +96,8 @@ def test_each_delivery_teaches_the_carriers_error_model(client, db, make_shipmen
     learnt = Calibration.from_json(stored.model)
     assert stored.residuals == len(observations)
     assert learnt.quantile(60, 0.5) > 2  # it learnt that this carrier's ETAs run early
+    assert learnt.warm is not None  # and how they run once a route's own deliveries are known
+    assert db.session.execute(select(EtaRouteDay)).scalars().all()  # each delivery updated its route's day
 
 
 @pytest.mark.skipif("held_up" not in KINDS, reason="app/notify/templates.py does not register held_up yet")
@@ -105,5 +108,7 @@ def test_a_stalled_van_says_held_up_once(client, db, make_shipment, carrier_head
     for minute in range(0, 50, 2):  # the planner keeps the ETA while the van stands still
         clock.now = DAY + timedelta(minutes=minute)
         _route(client, carrier_headers, clock.now, [("3SBIJ0001", eta)])
-    assert [t.kind for t in _texts(db, shipment["id"])] == ["arriving_soon", "held_up"]
-    assert "opgehouden" in _texts(db, shipment["id"])[1].body
+    soon, held = _texts(db, shipment["id"])
+    assert [soon.kind, held.kind] == ["arriving_soon", "held_up"]
+    assert "opgehouden" in held.body
+    assert soon.minutes == 12 and str(soon.minutes) in soon.body and soon.window_start is None
