@@ -132,6 +132,7 @@ class Processes:
     def __init__(self, base: Path, env: dict[str, str], web_port: int):
         self.base, self.env, self.web_port = base, env, web_port
         self.running: dict[str, subprocess.Popen] = {}
+        self.started: list[subprocess.Popen] = []  # every process ever started: none outlives the suite
         self.crashes = 0
 
     def start(self, name: str) -> None:
@@ -142,9 +143,12 @@ class Processes:
             "worker2": [sys.executable, "-m", "workers.run"],
             "sweeper": [sys.executable, "-m", "workers.periodic", "--every", "0.3"],
         }
+        if name in self.running and self.running[name].poll() is None:
+            raise AssertionError(f"{name} is still running: stop it before starting another")
         log = open(self.base / f"{name}.log", "ab")
         self.running[name] = subprocess.Popen(commands[name], cwd=ROOT, env=self.env, stdout=log,
                                               stderr=subprocess.STDOUT, start_new_session=True)
+        self.started.append(self.running[name])
         log.close()
 
     def kill9(self, *names: str) -> None:
@@ -157,10 +161,10 @@ class Processes:
         return {name: process.poll() for name, process in self.running.items()}
 
     def stop_all(self) -> None:
-        for process in self.running.values():
+        for process in self.started:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for process in self.running.values():
+        for process in self.started:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:

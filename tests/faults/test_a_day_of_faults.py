@@ -199,10 +199,8 @@ def _kill_while_sending(stack, attempts: int) -> bool:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.02)
-    try:
-        stack.processes.kill9("worker1", "worker2")
-    finally:
-        _restart_workers(stack)
+    stack.processes.kill9("worker1", "worker2")
+    _restart_workers(stack)
     return True
 
 
@@ -219,14 +217,12 @@ def _reply_with_fault(stack, drive: Day, fault: str, faults: Counter) -> None:
         stack.sim.fault("slow", delay_ms=800, count=1)
     drive.reply(candidates[0], "1 nr 12")
     if fault == "reply_kill_while_calling_carrier":
-        try:
-            wait_until(lambda: stack.postgres.count(
-                "select count(*) from rebooking_commands where attempts > 0 and status = 'pending'"), 5,
-                "a command at the carrier")
-            time.sleep(0.2)
-            stack.processes.kill9("worker1", "worker2")
-        finally:
-            _restart_workers(stack)
+        wait_until(lambda: stack.postgres.count(
+            "select count(*) from rebooking_commands where attempts > 0 and status = 'pending'"), 5,
+            "a command at the carrier")
+        time.sleep(0.2)
+        stack.processes.kill9("worker1", "worker2")
+        _restart_workers(stack)
     faults[fault] += 1
 
 
