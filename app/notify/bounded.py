@@ -7,6 +7,7 @@ one) and the template's own code is made to spend it:
 
 - every `for` loop's iterable is wrapped (the parsed tree is rewritten) so each iteration
   costs a step, and every call (macros, methods, `range`) costs a step: MAX_STEPS per render;
+  calls nest at most MAX_CALL_DEPTH deep (a recursive macro stops there, not at Python's limit);
 - `range` yields at most MAX_RANGE items;
 - `*`, `**`, `%` and `+` refuse results past MAX_VALUE characters or absurd exponents, and
   every filter's and method's result is checked the same way; numeric arguments that ask
@@ -34,6 +35,7 @@ MAX_VALUE = 2_000  # characters (or items) of any one string or list a template 
 MAX_OUTPUT = 2_000  # characters of rendered text; an SMS template needs < 500
 MAX_NUMBER_ARG = 1_000  # a width, count or padding passed to a filter or method
 MAX_EXPONENT = 100
+MAX_CALL_DEPTH = 20  # macros calling macros: a text needs two or three levels, recursion needs hundreds
 _WIDE_FORMAT = re.compile(r"\d{4,}")  # '%9999d', '{:>99999}': a width that builds a huge string
 _BOUNDED_ITER = "__bijna_bounded_iter"
 _BOUNDED_CONCAT = "__bijna_bounded_concat"
@@ -44,10 +46,11 @@ class RenderLimitExceeded(SecurityError):
 
 
 class _Budget:
-    __slots__ = ("steps",)
+    __slots__ = ("steps", "depth")
 
     def __init__(self) -> None:
         self.steps = 0
+        self.depth = 0
 
     def spend(self, steps: int = 1) -> None:
         self.steps += steps
@@ -58,12 +61,16 @@ class _Budget:
 _budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("bijna_template_budget", default=None)
 
 
-def _spend(steps: int = 1) -> None:
+def _current() -> _Budget:
     budget = _budget.get()
     if budget is None:  # rendered outside render_bounded (e.g. a bare template.render): still bounded
         budget = _Budget()
         _budget.set(budget)
-    budget.spend(steps)
+    return budget
+
+
+def _spend(steps: int = 1) -> None:
+    _current().spend(steps)
 
 
 def _check_size(value: Any) -> Any:
@@ -164,12 +171,19 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return bounded(left, right) if bounded else self.binop_table[operator_name](left, right)
 
     def call(__self, __context, __obj, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
-        """Spend a step per call and bound its arguments and result."""
-        _spend()
+        """Spend a step per call, bound its arguments, its nesting and its result."""
+        budget = _current()
+        budget.spend()
         if __obj is not _bounded_iter and __obj is not _bounded_concat:
             _check_arguments(args)
             _check_arguments(kwargs.values())
-        return _check_size(super().call(__context, __obj, *args, **kwargs))
+        budget.depth += 1
+        try:
+            if budget.depth > MAX_CALL_DEPTH:
+                raise RenderLimitExceeded(f"calls nested more than {MAX_CALL_DEPTH} deep")
+            return _check_size(super().call(__context, __obj, *args, **kwargs))
+        finally:
+            budget.depth -= 1
 
     def wrap_str_format(self, value: Any):
         """Refuse a str.format whose format string asks for a huge width ('{:>99999}'.format(1))."""

@@ -3,7 +3,7 @@
 The bounded sandbox (app.notify.bounded) already makes a render cheap, but the shop API is
 where anyone with a key can send us Jinja: a way around those bounds we did not think of
 must cost one killed helper process, never a web worker. So validation and previews run in
-a small pool of helper processes (forkserver: a clean, thread-free parent), each with an
+a small pool of helper processes (forked from the web process), each with an
 address-space limit; a render that outlives DEADLINE_SECONDS gets its process killed and
 the shop a refusal. A web process keeps at most POOL_SIZE helpers; when all are busy a
 request waits up to the deadline, then is told to retry (503), so parallel template saves
@@ -102,10 +102,11 @@ class TemplateRunner:
         self._slots = threading.BoundedSemaphore(size)
         self._idle: list[_Helper] = []
         self._lock = threading.Lock()
+        # fork: a helper starts in milliseconds with everything imported (a forkserver or spawn
+        # start costs a second of imports, which a burst of saves would wait for). The helper
+        # only renders Jinja: it never touches the connections or locks it inherits.
         methods = multiprocessing.get_all_start_methods()
-        self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if "forkserver" in methods:  # each helper forks with Jinja and the templates already imported
-            self._context.set_forkserver_preload([__name__])
+        self._context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
     def run(self, name: str, *args) -> tuple[str, object]:
         """Run a job in a helper: ("ok", result), ("timeout", None) or ("crash", None)."""

@@ -46,7 +46,8 @@ def web(db, shop_and_key):
     port = _free_port()
     env = {**os.environ, "ENV": "test", "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "SECRET_KEY": "abuse-test"}
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "30",
+    # --preload: both workers are ready when the first answers (this measures bombs, not worker boot).
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "30", "--preload",
                                 "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -57,7 +58,12 @@ def web(db, shop_and_key):
                     break
             except requests.RequestException:
                 time.sleep(0.1)
-        yield base, {"Authorization": f"Bearer {shop_and_key[1]}"}
+        headers = {"Authorization": f"Bearer {shop_and_key[1]}"}
+        for _ in range(4):  # each worker's first save starts its helper processes
+            requests.put(f"{base}/api/v1/shop/templates/delivered/nl", json={"body": "{{ tracking_url }}"},
+                         headers=headers, timeout=10)
+        requests.delete(f"{base}/api/v1/shop/templates/delivered/nl", headers=headers, timeout=10)
+        yield base, headers
     finally:
         process.terminate()
         try:
