@@ -7,6 +7,8 @@ import json
 
 import pytest
 from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import func, select
 
 from app.models import Feedback, Message
@@ -94,7 +96,7 @@ def test_a_status_callback_with_a_strange_error_code_is_a_204(app, client, db, c
 
 
 def test_a_status_callback_for_an_unknown_sid_while_redis_is_down_is_a_204(app, client, db, monkeypatch):
-    away = Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    away = Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
     monkeypatch.setattr("app.messaging.delivery_status.redis_connection", lambda: away)
     form = {"MessageSid": "SMunknown", "MessageStatus": "delivered"}
     assert _signed(app, client, "/webhooks/twilio/status", form).status_code == 204
