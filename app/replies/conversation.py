@@ -17,7 +17,7 @@ Rules, in order:
 - After "delivered" a digit is a 1-5 rating of that parcel.
 - A letter answers the open slot offer or "which parcel?" question; an expired offer is made
   again with fresh slots, an unknown letter is clarified.
-- neighbour / new_slot / pickup_point act on the parcel the last question was about (an
+- neighbour / reschedule / pickup_point act on the parcel the last question was about (an
   arriving-soon, delay or failed-attempt text, or a slot offer), else on the number's only
   live parcel. Bijna asks "which parcel?" only when more than one parcel is still open to the
   choice (live, not already rebooked, no change pending), and remembers the reply until it is
@@ -49,7 +49,7 @@ QUESTION_CONTEXTS = {
     "disambiguation": "disambiguation",
 }
 LETTERED = ("slot_offer", "disambiguation")
-OPTION_INTENTS = ("neighbour", "new_slot", "pickup_point")
+OPTION_INTENTS = ("neighbour", "reschedule", "pickup_point")
 AUTO_REPLY_KINDS = ("clarify", "help", "disambiguation", "unknown_number", "handed_to_person")
 AUTO_REPLY_CAP = 3
 AUTO_REPLY_WINDOW = timedelta(hours=24)
@@ -199,7 +199,7 @@ def _choosable(situation: Situation) -> list[str]:
 
 def _act(shipment_id: str, pending: dict) -> Plan:
     intent = pending["intent"]
-    if intent == "new_slot":
+    if intent == "reschedule":
         return Plan("offer_slots", shipment_id, params={"wish": pending["wish"]} if pending.get("wish") else {})
     if intent == "neighbour":
         return Plan("rebook", shipment_id, rebooking="neighbour", params={"note": pending.get("note")})

@@ -16,7 +16,7 @@ from app.replies.clauses import after_change_of_mind, asks, change_marks, ranges
 from app.replies.wishes import Wish, compound_day, read_wish, short_day_with_time
 
 CONTEXTS = ("arriving_soon", "slot_offer", "delivered", "disambiguation", "none")
-INTENTS = ("neighbour", "new_slot", "pickup_point", "slot_choice", "rating", "stop", "start", "help", "unknown")
+INTENTS = ("neighbour", "reschedule", "pickup_point", "slot_choice", "rating", "stop", "start", "help", "unknown")
 LETTERED_CONTEXTS = ("slot_offer", "disambiguation")
 
 # Twilio delivers at most 1,600 characters; anything beyond is not a reply to read.
@@ -42,7 +42,7 @@ class Reply:
     choice: str | None = None
     rating: int | None = None
     note: str | None = None
-    when: Wish | None = None  # for new_slot: the day or time of day asked for ("liever woensdag")
+    when: Wish | None = None  # for reschedule: the day or time of day asked for ("liever woensdag")
     confidence: float = field(default=1.0, compare=False)  # how sure the reading is; < CONFIDENT: ask a person
 
     @property
@@ -215,7 +215,7 @@ def _read_options(tokens: list[_Token], body: str, lettered: bool, choices: int 
         return Reply(intent, choice=choice, confidence=sure) if choice else UNKNOWN
     if intent == "neighbour":
         return Reply(intent, note=_neighbour_note(tokens, body, pool), confidence=sure)
-    if intent == "new_slot":
+    if intent == "reschedule":
         return Reply(intent, when=read_wish([t.word for t in tokens]), confidence=sure)
     return Reply(intent, confidence=sure)
 
@@ -226,12 +226,12 @@ def _keyword_candidates(tokens: list[_Token], lettered: bool = False) -> list[_C
     words = [t.word for t in tokens]
     for i, word in enumerate(words):
         if compound_day(word) or short_day_with_time(words, i):  # "zaterdagochtend", "wo avond": another slot
-            found.append(_Candidate("new_slot", (i,)))
+            found.append(_Candidate("reschedule", (i,)))
         # "liever 's avonds": a part of the day asks for another time; after a slot offer "de middag"
         # may point at one of the letters, so there it is left to the letters.
         if not lettered and word in vocab.PART_OF_DAY_WORDS and (
                 word in vocab.PART_OF_DAY_ADVERBS or tokens[i].prev in vocab.PART_OF_DAY_LEADS):
-            found.append(_Candidate("new_slot", (i,), strong=False))
+            found.append(_Candidate("reschedule", (i,), strong=False))
         for intent, keywords, strong in vocab.SINGLE_KEYWORDS:
             if word in keywords:
                 found.append(_Candidate(intent, (i,), strong, sure=tokens[i].sure))
@@ -240,7 +240,7 @@ def _keyword_candidates(tokens: list[_Token], lettered: bool = False) -> list[_C
                 span = tuple(range(i, i + len(phrase)))
                 found.append(_Candidate(intent, span, strong, sure=min(tokens[n].sure for n in span)))
         if word in vocab.SLOT_MODIFIERS and vocab.SLOT_NOUNS & set(words[i + 1:i + 3]):
-            found.append(_Candidate("new_slot", (i,)))
+            found.append(_Candidate("reschedule", (i,)))
     return found
 
 
@@ -257,15 +257,15 @@ def _number_candidates(tokens: list[_Token], neighbour_at: int | None) -> list[_
         if t.word in vocab.OPTION_NUMBERS and (content == [t] or t.prev in vocab.OPTION_MARKERS):
             found.append(_Candidate(vocab.OPTION_INTENTS[vocab.OPTION_NUMBERS[t.word]], (t.n,), sure=t.sure))
         if ":" in t.word or "." in t.word or "/" in t.word:  # "18:00", "12/3": a time or a date, so a later slot
-            found.append(_Candidate("new_slot", (t.n,), strong=False))
+            found.append(_Candidate("reschedule", (t.n,), strong=False))
         if not _HOUSE_NUMBER.fullmatch(t.word):
             continue
         number = int(t.word.rstrip(ascii_lowercase))
         if t.n in ranged:  # "over 2 à 3 dagen", "tussen 1 en 3": a span of days or hours, never an option
             if ranged[t.n]:
-                found.append(_Candidate("new_slot", (t.n,), strong=False))
+                found.append(_Candidate("reschedule", (t.n,), strong=False))
         elif t.prev in vocab.TIME_PREPS or t.next in vocab.TIME_UNITS | vocab.DAY_UNITS:
-            found.append(_Candidate("new_slot", (t.n,), strong=False))
+            found.append(_Candidate("reschedule", (t.n,), strong=False))
         # "nr 12" and "bij nummer 2" are addresses, but "nummer 2" and a bare "nr3" are option 2 and 3
         elif t.prev in vocab.ADDRESS_MARKERS and not (number <= 3 and _option_number(tokens, t, neighbour_at)):
             found.append(_Candidate("neighbour", (t.n,), strong=False, address=True))

@@ -222,7 +222,7 @@ def choose_from_offer(reply: Reply, text: str, offered: Sequence[Offered], now: 
 
     A day that fits none of them stays what it was (a wish for another slot, offered afresh).
     """
-    if reply.intent not in ("new_slot", "unknown") or reply.needs_person or not offered:
+    if reply.intent not in ("reschedule", "unknown") or reply.needs_person or not offered:
         return reply
     letters = offered_letters(text, reply.when or when_of(text), offered, now, tz)
     if len(letters) == 1:

@@ -148,13 +148,13 @@ MONTHS = (
     "september", "oktober", "november", "december", "january", "february",
     "june", "july", "august", "october",
 )  # no "may"/"march": "you may leave it next door" is not a date
-NEW_SLOT_WORDS = _words("new_slot_words", frozenset({
+RESCHEDULE_WORDS = _words("reschedule_words", frozenset({
     "morgen", "morgenochtend", "morgenmiddag", "morgenavond", "overmorgen", "tomorrow",
     "later", "vanavond", "vanmiddag", "tonight", "weekend", "opnieuw", "nogmaals", "herbezorgen",
     "herbezorging", "reschedule", "rebook", "redeliver", "redelivery", "herplannen",
     "verzetten", "uitstellen", "postpone", "tijdslot", "timeslot", *WEEKDAYS, *MONTHS,
 }))
-NEW_SLOT_PHRASES = _phrases("new_slot_phrases", (("niet", "vandaag"), ("not", "today"), ("new", "slot")))
+RESCHEDULE_PHRASES = _phrases("reschedule_phrases", (("niet", "vandaag"), ("not", "today"), ("new", "slot")))
 # A part of the day asks for another time when said as one ("'s avonds", "smiddags") or after these
 # ("liever in de ochtend", "evening please" is left out: "Morning!" greets).
 PART_OF_DAY_ADVERBS = frozenset({"avonds", "savonds", "ochtends", "sochtends", "middags", "smiddags", "smorgens"})
@@ -191,9 +191,9 @@ PICKUP_WEAK_PHRASES = _phrases("pickup_weak_phrases", (("pick", "up"), ("pick", 
 OPTION_NUMBERS = _table("option_numbers", {"een": 1, "one": 1, "twee": 2, "two": 2, "drie": 3, "three": 3})
 RATING_NUMBERS = _table("rating_numbers", {**OPTION_NUMBERS, "vier": 4, "four": 4, "vijf": 5, "five": 5})
 RATING_NOUNS = _words("rating_nouns", frozenset({"ster", "sterren", "star", "stars", "punten", "points"}))
-OPTION_INTENTS = {1: "neighbour", 2: "new_slot", 3: "pickup_point"}
+OPTION_INTENTS = {1: "neighbour", 2: "reschedule", 3: "pickup_point"}
 # Where a negation's reach ends (see NEGATION_LISTS).
-OPTION_WORDS = NEIGHBOUR_WORDS | NEW_SLOT_WORDS | PICKUP_WORDS | set(OPTION_NUMBERS) | {"1", "2", "3"}
+OPTION_WORDS = NEIGHBOUR_WORDS | RESCHEDULE_WORDS | PICKUP_WORDS | set(OPTION_NUMBERS) | {"1", "2", "3"}
 
 # --- slot letters -------------------------------------------------------------
 
@@ -308,9 +308,9 @@ CONTROL_WORDS = OPT_OUT_WORDS | STOP_VERBS | STOP_SINGLE | START_WORDS | HELP_WO
 # Short control words are one letter from ordinary ones ("stoep", "stappen" ~ "stop",
 # "stoppen"); a false opt-out is costly, so only long ones are matched loosely.
 TYPO_TARGETS = tuple(sorted(
-    {w for w in CONTROL_WORDS if len(w) >= 8} | NEIGHBOUR_WORDS | (NEW_SLOT_WORDS - set(MONTHS))
+    {w for w in CONTROL_WORDS if len(w) >= 8} | NEIGHBOUR_WORDS | (RESCHEDULE_WORDS - set(MONTHS))
     | PICKUP_WORDS | PICKUP_WEAK_WORDS | set(RATING_NUMBERS) | {w for w in SLOT_NOUNS | SLOT_MODIFIERS if len(w) >= 4}
-    | {w for p in NEIGHBOUR_PHRASES + NEW_SLOT_PHRASES + PICKUP_PHRASES for w in p if len(w) >= 4}
+    | {w for p in NEIGHBOUR_PHRASES + RESCHEDULE_PHRASES + PICKUP_PHRASES for w in p if len(w) >= 4}
     | {w for w in LETTER_MARKERS if len(w) >= 5}
 ))
 # Every keyword may be typed with letters doubled or dropped doubles: "stopp", "buuren", "tweee".
@@ -336,17 +336,17 @@ KNOWN_WORDS = frozenset(
 # A last line made only of these is not a name sign-off ("1\nBuren" keeps "Buren").
 KEYWORDS = frozenset(
     set(TYPO_TARGETS) | CONTROL_WORDS | SLOT_MODIFIERS | SLOT_NOUNS | set(ORDINALS)
-    | {w for p in NEIGHBOUR_PHRASES + NEW_SLOT_PHRASES + PICKUP_PHRASES for w in p}
+    | {w for p in NEIGHBOUR_PHRASES + RESCHEDULE_PHRASES + PICKUP_PHRASES for w in p}
 )
 
 # --- keyword tables: (intent, words or phrases, strong) -------------------------
 
 SINGLE_KEYWORDS = (
-    ("neighbour", NEIGHBOUR_WORDS, True), ("new_slot", NEW_SLOT_WORDS, True),
+    ("neighbour", NEIGHBOUR_WORDS, True), ("reschedule", RESCHEDULE_WORDS, True),
     ("pickup_point", PICKUP_WORDS, True), ("pickup_point", PICKUP_WEAK_WORDS, False),
 )
 PHRASE_KEYWORDS = (
-    ("neighbour", NEIGHBOUR_PHRASES, True), ("new_slot", NEW_SLOT_PHRASES, True),
+    ("neighbour", NEIGHBOUR_PHRASES, True), ("reschedule", RESCHEDULE_PHRASES, True),
     ("pickup_point", PICKUP_PHRASES, True), ("pickup_point", PICKUP_WEAK_PHRASES, False),
 )
 # The same phrases by their first word, so a reply's words are looked up rather than every phrase tried.

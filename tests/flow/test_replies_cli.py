@@ -22,7 +22,7 @@ def test_replies_are_read_in_the_context_of_the_question(runner):
     assert _parse(runner, "arriving_soon", ["1", "bij de buren aub", "ander tijdstip", "afhaalpunt", "STOPPEN"]) == [
         {"text": "1", "intent": "neighbour"},
         {"text": "bij de buren aub", "intent": "neighbour"},
-        {"text": "ander tijdstip", "intent": "new_slot"},
+        {"text": "ander tijdstip", "intent": "reschedule"},
         {"text": "afhaalpunt", "intent": "pickup_point"},
         {"text": "STOPPEN", "intent": "stop"},
     ]
@@ -68,7 +68,7 @@ def test_a_day_a_part_of_the_day_hours_or_a_position_name_an_offered_letter(runn
 def test_a_day_that_fits_two_offered_slots_or_none_is_not_guessed(runner):
     two, none = _read(runner, "slot_offer", ["maandag", "woensdag"], *OFFER)
     assert (two["intent"], two["confidence"]) == ("unknown", 0.3)  # A or B: a person asks
-    assert none["intent"] == "new_slot" and "choice" not in none  # offered afresh, as in the conversation
+    assert none["intent"] == "reschedule" and "choice" not in none  # offered afresh, as in the conversation
 
 
 def test_a_malformed_slot_is_refused(runner):

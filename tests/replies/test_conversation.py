@@ -92,7 +92,7 @@ def test_an_unknown_number_gets_one_neutral_text_a_day():
 @pytest.mark.parametrize("reply, plan", [
     (Reply("neighbour", note="nr 12"), Plan("rebook", "ship-a", rebooking="neighbour", params={"note": "nr 12"})),
     (Reply("neighbour"), Plan("rebook", "ship-a", rebooking="neighbour", params={"note": None})),
-    (Reply("new_slot"), Plan("offer_slots", "ship-a")),
+    (Reply("reschedule"), Plan("offer_slots", "ship-a")),
     (Reply("pickup_point"), Plan("rebook", "ship-a", rebooking="pickup_point", params={"pickup_point_id": None})),
 ])
 def test_delivery_options_act_on_the_only_live_parcel(reply, plan):
@@ -112,14 +112,14 @@ def test_several_live_parcels_make_bijna_ask_which_one_and_remember_the_reply():
 
 def test_at_most_six_parcels_are_offered_as_letters():
     many = tuple(Parcel(f"ship-{i}", str(i), "Shop") for i in range(9))
-    plan = plan_of(Situation(question="arriving_soon", parcels=many), "new_slot")
+    plan = plan_of(Situation(question="arriving_soon", parcels=many), "reschedule")
     assert len(plan.choices) == MAX_PARCEL_CHOICES
 
 
 @pytest.mark.parametrize("pending, plan", [
     ({"intent": "neighbour", "note": "nr 12"},
      Plan("rebook", "ship-b", rebooking="neighbour", params={"note": "nr 12"})),
-    ({"intent": "new_slot", "note": None}, Plan("offer_slots", "ship-b")),
+    ({"intent": "reschedule", "note": None}, Plan("offer_slots", "ship-b")),
     ({"intent": "pickup_point", "note": None}, Plan("rebook", "ship-b", rebooking="pickup_point",
                                                     params={"pickup_point_id": None})),
 ])
@@ -222,7 +222,7 @@ C = Parcel("ship-c", "555", "Bloemenhuis")
 @pytest.mark.parametrize("situation, reply, plan", [
     # the arriving-soon text named A; B was rebooked already (or has a change pending): A is meant
     (Situation(question="arriving_soon", question_shipment_id="ship-a", parcels=(A, REBOOKED_B)),
-     Reply("new_slot"), Plan("offer_slots", "ship-a")),
+     Reply("reschedule"), Plan("offer_slots", "ship-a")),
     # A itself was rebooked already: changing one's mind about A, not about B
     (Situation(question="arriving_soon", question_shipment_id="ship-a", parcels=(REBOOKED_A, B)),
      Reply("neighbour"), Plan("rebook", "ship-a", rebooking="neighbour", params={"note": None})),
@@ -235,7 +235,7 @@ C = Parcel("ship-c", "555", "Bloemenhuis")
     (Situation(question="arriving_soon", question_shipment_id="ship-a", parcels=(B,)), Reply("neighbour"),
      Plan("too_late", "ship-a", reply="rebook_refused", reason="no_live_parcel")),
     # a day named for the new slot travels with the plan
-    (ASKED, Reply("new_slot", when=Wish(days=(("weekday", 2, 0),))),
+    (ASKED, Reply("reschedule", when=Wish(days=(("weekday", 2, 0),))),
      Plan("offer_slots", "ship-a", params={"wish": {"days": [["weekday", 2, 0]]}})),
 ])
 def test_a_reply_is_about_the_parcel_asked_about_unless_another_is_just_as_open(situation, reply, plan):
@@ -254,8 +254,8 @@ def test_which_parcel_offers_the_parcels_open_to_the_choice(parcels, choices):
 
 def test_a_wish_waits_with_which_parcel_and_comes_back_with_the_letter():
     asked = plan_of(Situation(question="arriving_soon", question_shipment_id="ship-a", parcels=(A, B)),
-                    "new_slot", when=Wish(parts=("evening",)))
-    assert asked.pending == {"intent": "new_slot", "note": None, "wish": {"parts": ["evening"]}}
+                    "reschedule", when=Wish(parts=("evening",)))
+    assert asked.pending == {"intent": "reschedule", "note": None, "wish": {"parts": ["evening"]}}
     answered = plan_of(Situation(question="disambiguation", parcels=(A, B), options=WHICH, pending=asked.pending),
                        "slot_choice", choice="B")
     assert answered == Plan("offer_slots", "ship-b", params={"wish": {"parts": ["evening"]}})

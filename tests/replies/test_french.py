@@ -41,7 +41,7 @@ def test_the_tracking_page_has_every_word_in_french() -> None:
 def test_the_french_texts_say_the_options_the_parser_reads() -> None:
     text = render("arriving_soon", "fr", sample_context("arriving_soon"))
     assert "1 = voisin, 2 = autre moment, 3 = point relais" in text
-    for option, intent in (("voisin", "neighbour"), ("autre moment", "new_slot"), ("point relais", "pickup_point")):
+    for option, intent in (("voisin", "neighbour"), ("autre moment", "reschedule"), ("point relais", "pickup_point")):
         assert parse_reply(option, "arriving_soon").intent == intent
 
 

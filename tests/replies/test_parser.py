@@ -31,11 +31,11 @@ OPTION_CONTEXTS = ("arriving_soon", "none", "slot_offer", "disambiguation")
         ("arriving_soon", "1\n\nVerzonden vanaf mijn iPhone", None, {"intent": "neighbour"}),
         ("arriving_soon", "buren -- Sent from my Galaxy", None, {"intent": "neighbour"}),
         ("arriving_soon", "nieghbour", None, {"intent": "neighbour"}),
-        ("arriving_soon", "2 groetjes Anna", None, {"intent": "new_slot"}),
-        ("arriving_soon", "twee", None, {"intent": "new_slot"}),
-        ("arriving_soon", "ander tijdstip", None, {"intent": "new_slot"}),
-        ("arriving_soon", "2 ben pas om 18:00 thuis", None, {"intent": "new_slot", "when": {"after": 1080}}),
-        ("arriving_soon", "niet 1 maar 2", None, {"intent": "new_slot"}),
+        ("arriving_soon", "2 groetjes Anna", None, {"intent": "reschedule"}),
+        ("arriving_soon", "twee", None, {"intent": "reschedule"}),
+        ("arriving_soon", "ander tijdstip", None, {"intent": "reschedule"}),
+        ("arriving_soon", "2 ben pas om 18:00 thuis", None, {"intent": "reschedule", "when": {"after": 1080}}),
+        ("arriving_soon", "niet 1 maar 2", None, {"intent": "reschedule"}),
         ("arriving_soon", "3", None, {"intent": "pickup_point"}),
         ("arriving_soon", "pick-up point", None, {"intent": "pickup_point"}),
         ("arriving_soon", "afhaalpnt", None, {"intent": "pickup_point"}),
@@ -44,7 +44,7 @@ OPTION_CONTEXTS = ("arriving_soon", "none", "slot_offer", "disambiguation")
         ("arriving_soon", "1 ander moment", None, {"intent": "unknown"}),
         ("arriving_soon", "niet bij de buren", None, {"intent": "unknown"}),
         # a negated option is excluded; the one clear option left wins
-        ("arriving_soon", "nee niet bij de buren, 2", None, {"intent": "new_slot"}),
+        ("arriving_soon", "nee niet bij de buren, 2", None, {"intent": "reschedule"}),
         ("arriving_soon", "not the neighbours, pickup point please", None, {"intent": "pickup_point"}),
         ("arriving_soon", "geen afhaalpunt, doe maar 1", None, {"intent": "neighbour"}),
         ("arriving_soon", "geen afhaalpunt, morgen of buren", None, {"intent": "unknown"}),
@@ -109,7 +109,7 @@ def test_each_intent_is_read_right_at_least_90_percent_of_the_time(intent: str) 
 def test_corpus_covers_every_intent_in_every_context_it_can_occur_in() -> None:
     seen = {(case.context, case.intent) for case in CORPUS}
     everywhere = ("stop", "start", "help", "unknown")
-    options = ("neighbour", "new_slot", "pickup_point")
+    options = ("neighbour", "reschedule", "pickup_point")
     expected = {(context, intent) for context in CONTEXTS for intent in everywhere}
     expected |= {(context, intent) for context in OPTION_CONTEXTS for intent in options}
     expected |= {("slot_offer", "slot_choice"), ("disambiguation", "slot_choice")}
@@ -148,7 +148,7 @@ def test_an_opt_out_is_read_in_every_context(context: str, text: str) -> None:
         ("Stop het bij nummer 14 aub", Reply("neighbour", note="bij nummer 14")),
         ("can you stop at nr 12 instead", Reply("neighbour", note="at nr 12")),
         ("stop maar bij het afhaalpunt", Reply("pickup_point")),
-        ("Could you stop by tomorrow?", Reply("new_slot", when=Wish(days=(("in", 1, 0),)))),
+        ("Could you stop by tomorrow?", Reply("reschedule", when=Wish(days=(("in", 1, 0),)))),
         ("STOP. Bij de buren graag", Reply("neighbour")),
         ("1 stop", Reply("neighbour")),
         # a place Bijna does not offer, or no place at all: not an opt-out, and nothing chosen
@@ -191,7 +191,7 @@ def test_letter_is_a_choice_only_when_that_many_were_offered() -> None:
 
 
 def test_digits_after_a_slot_offer_keep_their_delivery_meaning() -> None:
-    assert parse_reply("2", "slot_offer", choices=3) == Reply("new_slot")
+    assert parse_reply("2", "slot_offer", choices=3) == Reply("reschedule")
     assert parse_reply("3", "disambiguation", choices=2) == Reply("pickup_point")
 
 
@@ -253,7 +253,7 @@ def test_unknown_context_is_refused() -> None:
 
 
 def test_as_dict_holds_only_the_fields_that_are_set() -> None:
-    assert Reply("new_slot").as_dict() == {"intent": "new_slot"}
+    assert Reply("reschedule").as_dict() == {"intent": "reschedule"}
     assert Reply("rating", rating=4).as_dict() == {"intent": "rating", "rating": 4}
     assert Reply("neighbour", note="nr 12").as_dict() == {"intent": "neighbour", "note": "nr 12"}
 

@@ -30,9 +30,9 @@ def test_the_issue_13_corpus_parts_are_several_hundred_lines() -> None:
     ("text", "intent"),
     [
         ("biren", "neighbour"), ("bij de buten graag", "neighbour"), ("neighbpurs please", "neighbour"),
-        ("ander tijdsip", "new_slot"), ("afhaalpubt", "pickup_point"), ("pikcup point", "pickup_point"),
-        ("nr3", "pickup_point"), ("optie2 graag", "new_slot"), ("1aub", "neighbour"),
-        ("voison", "neighbour"), ("point relai", "pickup_point"), ("demian", "new_slot"),
+        ("ander tijdsip", "reschedule"), ("afhaalpubt", "pickup_point"), ("pikcup point", "pickup_point"),
+        ("nr3", "pickup_point"), ("optie2 graag", "reschedule"), ("1aub", "neighbour"),
+        ("voison", "neighbour"), ("point relai", "pickup_point"), ("demian", "reschedule"),
     ],
 )
 def test_typos_and_glued_digits_are_read(text: str, intent: str) -> None:
@@ -61,7 +61,7 @@ def test_short_words_are_never_fuzzed() -> None:
     [
         ("'k ben ni thuis, bij de gebuur", "neighbour"), ("doet da maar naar 't afhaalpunt", "pickup_point"),
         ("'t postpunt is goed", "pickup_point"), ("de gebuur is ni thuis", "unknown"),
-        ("ni bij de gebuur, 3", "pickup_point"), ("Merci, 2", "new_slot"),
+        ("ni bij de gebuur, 3", "pickup_point"), ("Merci, 2", "reschedule"),
     ],
 )
 def test_flemish_is_read(text: str, expected: str) -> None:
@@ -73,8 +73,8 @@ def test_flemish_is_read(text: str, expected: str) -> None:
     [
         ("arriving_soon", "leg maar bij nummer 21", Reply("neighbour", note="bij nummer 21")),
         ("arriving_soon", "bij nummer 2", Reply("neighbour", note="bij nummer 2")),
-        ("arriving_soon", "nummer 2", Reply("new_slot")),
-        ("arriving_soon", "over 2 à 3 dagen", Reply("new_slot")),
+        ("arriving_soon", "nummer 2", Reply("reschedule")),
+        ("arriving_soon", "over 2 à 3 dagen", Reply("reschedule")),
         ("arriving_soon", "ik heb 2 pakketten, allebei bij de buren",
          Reply("neighbour", note="heb 2 pakketten, allebei")),
         ("delivered", "3 uur gewacht, een 2 dus", Reply("rating", rating=2)),
@@ -90,7 +90,7 @@ def test_numbers_that_are_not_options(context: str, text: str, expected: Reply) 
     ("context", "text", "intent", "value"),
     [
         ("arriving_soon", "buren… nee, toch maar het afhaalpunt", "pickup_point", None),
-        ("arriving_soon", "buren. Sorry, bedoel 2", "new_slot", None),
+        ("arriving_soon", "buren. Sorry, bedoel 2", "reschedule", None),
         ("arriving_soon", "neighbours - actually no, pickup point", "pickup_point", None),
         ("arriving_soon", "voisin... non, plutôt le point relais", "pickup_point", None),
         ("slot_offer", "B no wait C", "slot_choice", "C"),
@@ -122,14 +122,14 @@ def test_two_choices_standing_or_a_question_go_to_a_person(context: str, text: s
                                   "chez le voisin, c'est possible ?", "kan het morgen?"])
 def test_a_polite_request_is_still_a_choice(text: str) -> None:
     reply = parse_reply(text, "arriving_soon")
-    assert reply.intent in ("neighbour", "new_slot") and not reply.needs_person
+    assert reply.intent in ("neighbour", "reschedule") and not reply.needs_person
 
 
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
-        ("help! niet thuis, doe maar 2", "new_slot"), ("help, 3", "pickup_point"),
-        ("au secours ! pas là, 2 svp", "new_slot"), ("aide ! chez le voisin", "neighbour"),
+        ("help! niet thuis, doe maar 2", "reschedule"), ("help, 3", "pickup_point"),
+        ("au secours ! pas là, 2 svp", "reschedule"), ("aide ! chez le voisin", "neighbour"),
         ("help", "help"), ("HELP", "help"), ("ik heb hulp nodig", "help"), ("help me, wat is dit?", "help"),
         ("aide", "help"), ("c'est qui ?", "help"), ("can you help me?", "help"),
     ],

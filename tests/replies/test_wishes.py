@@ -20,7 +20,7 @@ TOMORROW = ("in", 1, 0)
 
 def wish_of(text: str, context: str = "arriving_soon") -> dict | None:
     reply = parse_reply(text, context)
-    assert reply.intent == "new_slot", f"{text!r} read as {reply.intent}"
+    assert reply.intent == "reschedule", f"{text!r} read as {reply.intent}"
     return reply.when.as_dict() if reply.when else None
 
 
@@ -95,12 +95,12 @@ def wish_of(text: str, context: str = "arriving_soon") -> dict | None:
     ("2", None),
     ("ander tijdstip", None),
 ])
-def test_a_new_slot_reply_says_when(text, expected):
+def test_a_reschedule_reply_says_when(text, expected):
     assert wish_of(text) == expected
 
 
 @pytest.mark.parametrize("text", ["Goedemorgen, 1 graag", "bij de buren nr 12 na 6 thuis", "3 dec afhaalpunt"])
-def test_only_a_new_slot_carries_a_wish(text):
+def test_only_a_reschedule_carries_a_wish(text):
     assert parse_reply(text, "arriving_soon").when is None
 
 
