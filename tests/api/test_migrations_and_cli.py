@@ -33,6 +33,15 @@ def _migrate_from_empty(uri: str) -> set[str]:
     return tables
 
 
+def test_branches_grown_in_parallel_are_joined_into_one_head(app):
+    from alembic.script import ScriptDirectory
+    from flask_migrate import Migrate
+
+    with app.app_context():
+        config = Migrate(app, _db, directory=str(app.config["MIGRATIONS_DIR"])).get_config()
+        assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
 def test_migrations_apply_from_empty_on_sqlite(tmp_path):
     assert TABLES <= _migrate_from_empty(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
 
