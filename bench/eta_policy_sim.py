@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from app.eta import Calibration, fit, lead_bin
 from app.eta.route_day import Heard, RouteDayBuilder, corrected_residuals
@@ -86,9 +86,7 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
                     window = _told(decision.kind, decision.context)
                     texts[number].append(TextSeen(now, decision.kind, window, decision.context.get("minutes")
                                                   if decision.kind == "arriving_soon" else None))
-                    told = window or (
-                        (decision.context["window_from"], decision.context["window_to"])
-                        if decision.kind == "arriving_soon" else None)
+                    told = window
                     state = replace(state, sent=state.sent | {decision.kind}, texts_today=state.texts_today + 1,
                                     last_delay_eta=eta if decision.kind == "delay" else state.last_delay_eta)
                     if told and (decision.kind != "out_for_delivery" or decision.context["window_source"] == "eta"):

@@ -90,8 +90,6 @@ def _announced(decision: Decision) -> tuple[datetime, datetime] | None:
     context = decision.context
     if decision.kind == "out_for_delivery" and context.get("window_source") == "eta":
         return context["window_from"], context["window_to"]
-    if decision.kind == "arriving_soon" and context.get("window_from"):
-        return context["window_from"], context["window_to"]
     if decision.kind == "delay":
         return context["new_window_from"], context["new_window_to"]
     if decision.kind == "window_update":

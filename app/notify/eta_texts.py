@@ -97,8 +97,8 @@ def delay(state: ShipmentState, now: datetime) -> Decision | None:
         return None  # queued but not yet recorded: never a second "first" delay
     if "arriving_soon" in state.sent and (
         eta - now < timedelta(minutes=state.lead_minutes) + DELAY_REPEAT_MARGIN
-    ):
-        return None
+    ) and not _deadline_near(state, now):
+        return None  # near the told window's end a miss is news even after "almost there" (minutes are no window)
     if not _sure_to_break(state, eta, now):
         return None
     new_from, new_to = window_for(eta, eta - now, state.calibration)
@@ -113,10 +113,15 @@ def delay(state: ShipmentState, now: datetime) -> Decision | None:
     return Decision("delay", True, DELAY_VALID_FOR, context)
 
 
+def _deadline_near(state: ShipmentState, now: datetime) -> bool:
+    """Tell whether the told window ends within DEADLINE_NEAR (and has not ended)."""
+    return now < state.window_end <= now + DEADLINE_NEAR
+
+
 def _sure_to_break(state: ShipmentState, eta: datetime, now: datetime) -> bool:
     """Tell whether the told window will be broken surely enough to say so now."""
     end = state.window_end
-    if end - now <= DEADLINE_NEAR and now < end:
+    if _deadline_near(state, now):
         # The closer the end, the less certainty it takes: at the end a late stop must have been warned.
         share = (end - now) / DEADLINE_NEAR
         needed = DEADLINE_LAST_CALL + (DELAY_CONFIDENCE - DEADLINE_LAST_CALL) * share

@@ -57,9 +57,12 @@ def kinds(decisions) -> list[str]:
 
 
 def feed(state: ShipmentState, decisions) -> ShipmentState:
-    """Record decisions the way ingestion does: add to `sent`, count, remember delays and windows told."""
+    """Record decisions the way ingestion does: add to `sent`, count, remember delays and windows told.
+
+    arriving_soon says minutes, not a window: the told window stays.
+    """
     for decision in decisions:
-        context = decision.context
+        context = decision.context if decision.kind != "arriving_soon" else {}
         told = (context.get("new_window_from") or context.get("window_from"),
                 context.get("new_window_to") or context.get("window_to"))
         state = replace(
@@ -390,15 +393,19 @@ def test_held_up_once_when_the_van_stalls_after_arriving_soon():
     assert sent == [("arriving_soon", 0), ("held_up", 30)]
 
 
-def test_held_up_when_the_eta_slides_past_the_arriving_soon_promise():
-    state, sent = shipment(), []
+def test_an_eta_sliding_past_the_told_window_after_arriving_soon_gets_a_delay_before_it_ends():
+    end = NOW + minutes(25)
+    state, sent = shipment(window_start=end - minutes(60), window_end=end), []
     for tick in range(0, 60, 2):
         now = NOW + minutes(tick)
         eta = NOW + minutes(14) if tick < 10 else now + minutes(4)  # a jam: "any minute now"
         decisions = decide_on_eta(replace(state, eta=eta), now)
-        sent += [d.kind for d in decisions]
+        sent += [(d.kind, tick) for d in decisions]
         state = feed(state, decisions)
-    assert sent == ["arriving_soon", "held_up"]
+    assert sent[0][0] == "arriving_soon" and {kind for kind, _ in sent[1:]} == {"delay"}
+    assert NOW + minutes(sent[1][1]) < end  # warned before the window it had been shown ended
+    # Each new window that breaks too is said again, before it ends (the van stood still for 50 minutes).
+    assert len(sent) <= 4 and all(b - a >= 10 for (_, a), (_, b) in zip(sent[1:], sent[2:], strict=False))
 
 
 def test_no_held_up_while_the_van_keeps_its_word():
