@@ -138,3 +138,37 @@ def test_after_a_slot_offer_a_day_with_two_offered_slots_goes_to_a_person(app, c
     run_jobs()
     assert kinds_to(db)[-1] == "handed_to_person"
     assert db.session.execute(select(RebookingCommand)).first() is None
+
+
+def test_a_reply_handed_to_a_person_is_answered_from_the_console_and_reaches_the_phone(
+        app, client, db, clock, shop, make_shipment, carrier_headers, run_jobs):
+    import re
+
+    from app.console.accounts import create_staff_user
+    from bijna_testing import test_now
+
+    shop.quiet_start = shop.quiet_end = "00:00"
+    db.session.commit()
+    clock.now = now = test_now().replace(microsecond=0)
+    shipment = make_shipment(recipient={"phone": "06 12345678", "name": "Anna de Vries", "language": "en"})
+    route_push(client, carrier_headers, now, [("3SBIJ0001", 10)])
+    run_jobs()
+    client.post("/dev/phone/reply", data={"number": PHONE, "body": "neighbours or pickup point, whichever"})
+    run_jobs()
+    assert _inbound(db)[-1].understood_as == "needs_person"
+
+    agent = create_staff_user(shop.id, "desk@bloemenshop.test", "correct horse battery", "agent", now)
+
+    def csrf(path: str) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+    login = client.post("/console/login", data={"email": agent.email, "password": "correct horse battery",
+                                                "csrf_token": csrf("/console/login")})
+    assert login.status_code == 302
+    assert "neighbours or pickup point, whichever" in client.get("/console").get_data(as_text=True)
+    parcel = f"/console/parcels/{shipment['id']}"
+    answer = "Hi Anna, we'll leave it with your neighbours at number 14."
+    client.post(f"{parcel}/answer", data={"answer": answer, "csrf_token": csrf(parcel)})
+    run_jobs()
+    assert answer.replace("'", "&#39;") in client.get("/dev/phone").get_data(as_text=True)
+    assert "neighbours or pickup point, whichever" not in client.get("/console").get_data(as_text=True)
