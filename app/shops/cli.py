@@ -54,10 +54,7 @@ def shops_assign_sender(shop_id: str, sender: str):
 @click.option("--expires-in-days", type=click.IntRange(1, 3650), default=None, help="When the new key expires.")
 def shops_rotate_key(shop_id: str, grace_hours: int, expires_in_days: int | None):
     """Issue a new API key for SHOP and print it once; the old one stops after the grace."""
-    moment = now()
-    expires = moment + timedelta(days=expires_in_days) if expires_in_days else None
-    key, _ = rotate_secret(_shop(shop_id), "bj_shop", moment, timedelta(hours=grace_hours), expires)
-    click.echo(f"API key (shown once): {key}")
+    click.echo(f"API key (shown once): {_rotate(_shop(shop_id), 'bj_shop', grace_hours, expires_in_days)}")
 
 
 @click.command("revoke-keys")
@@ -75,10 +72,14 @@ def shops_revoke_keys(shop_id: str):
 @click.option("--expires-in-days", type=click.IntRange(1, 3650), default=None, help="When the new token expires.")
 def carriers_rotate_token(code: str, grace_hours: int, expires_in_days: int | None):
     """Issue a new token for CARRIER and print it once; the old one stops after the grace."""
+    click.echo(f"carrier token (shown once): {_rotate(_carrier(code), 'bj_carrier', grace_hours, expires_in_days)}")
+
+
+def _rotate(owner, prefix: str, grace_hours: int, expires_in_days: int | None) -> str:
     moment = now()
     expires = moment + timedelta(days=expires_in_days) if expires_in_days else None
-    token, _ = rotate_secret(_carrier(code), "bj_carrier", moment, timedelta(hours=grace_hours), expires)
-    click.echo(f"carrier token (shown once): {token}")
+    secret, _ = rotate_secret(owner, prefix, moment, timedelta(hours=grace_hours), expires)
+    return secret
 
 
 @click.command("revoke-token")
