@@ -87,6 +87,8 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
                     texts[number].append(TextSeen(now, decision.kind, window, decision.context.get("minutes")
                                                   if decision.kind == "arriving_soon" else None))
                     told = window
+                    if decision.kind == "arriving_soon" and "out_for_delivery" not in state.sent:
+                        told = decision.context["window_from"], decision.context["window_to"]
                     state = replace(state, sent=state.sent | {decision.kind}, texts_today=state.texts_today + 1,
                                     last_delay_eta=eta if decision.kind == "delay" else state.last_delay_eta)
                     if told and (decision.kind != "out_for_delivery" or decision.context["window_source"] == "eta"):

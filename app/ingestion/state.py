@@ -90,6 +90,8 @@ def _announced(decision: Decision) -> tuple[datetime, datetime] | None:
     context = decision.context
     if decision.kind == "out_for_delivery" and context.get("window_source") == "eta":
         return context["window_from"], context["window_to"]
+    if decision.kind == "arriving_soon" and context.get("window_from"):
+        return context["window_from"], context["window_to"]
     if decision.kind == "delay":
         return context["new_window_from"], context["new_window_to"]
     if decision.kind == "window_update":
@@ -174,6 +176,8 @@ def record_all(dues: list[Due], now: datetime, stamp: datetime | None = None) ->
         if decision.kind == "delay":
             values["b_delay"] = decision.context["new_eta"]
         window = _announced(decision)
+        if decision.kind == "arriving_soon" and values["b_start"] is not None:
+            window = None  # it says minutes: the window the texts showed stays the promise
         if window:
             values["b_start"], values["b_end"] = window
     if told:

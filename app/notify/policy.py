@@ -69,8 +69,9 @@ Contract with callers (state the policy cannot see)
   delay is measured against it.
 - After sending delay, store context["new_eta"] as last_delay_eta and the new window as
   the told one (announced_start/announced_end): the next delay is judged against it.
-- arriving_soon does not change the told window: it says minutes, not a window, so the
-  window the texts showed stays the promise a delay is judged against (measured: judging
+- arriving_soon does not change a told window: it says minutes, not a window, so the
+  window the texts showed stays the promise a delay is judged against (only when it is the
+  first text, store its context["window_from"/"window_to"] as the told window) (measured: judging
   delays after it against its own window sent 1.6 false delays per 100 stops, against the
   window shown 0.2, with every late stop warned).
 - `sent`: include queued texts. Reset out_for_delivery, arriving_soon, delay and
