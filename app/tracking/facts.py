@@ -47,3 +47,4 @@ class PageFacts:
     extras: dict = field(default_factory=dict)
     created_at: datetime | None = None
     ended_at: datetime | None = None
+    calibration: object | None = None  # the carrier's learnt ETA error model (app/eta); None: the prior

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
+from app.ingestion.eta_learning import carrier_calibration
 from app.messaging.compose import first_name
 from app.models import Feedback, RebookingCommand, Shipment, StatusEvent
 from app.rebooking.service import can_rebook
@@ -46,7 +47,8 @@ def page_facts(shipment: Shipment, *, light: bool = False) -> PageFacts:
                  window_start=shipment.window_start, window_end=shipment.window_end,
                  announced_start=shipment.announced_start, announced_end=shipment.announced_end,
                  delay_announced=shipment.last_delay_eta is not None, instruction=shipment.instruction,
-                 extras=shop.extras or {}, created_at=shipment.created_at, ended_at=ended_at)
+                 extras=shop.extras or {}, created_at=shipment.created_at, ended_at=ended_at,
+                 calibration=carrier_calibration(shipment.carrier_id) if shipment.eta else None)
     if light:
         return PageFacts(**facts)
     history = db.session.execute(select(StatusEvent.status, StatusEvent.occurred_at).where(

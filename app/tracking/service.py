@@ -117,8 +117,7 @@ def _window(facts: PageFacts, now: datetime) -> tuple[tuple[datetime, datetime] 
     with the time left) replaces it once it fits inside; when the driver runs past it, a new
     window around the ETA replaces it.
     """
-    # The carrier's learnt model when the facts carry it; else the conservative prior.
-    calibration = getattr(facts, "calibration", None)
+    calibration = facts.calibration  # the carrier's learnt model; None: the conservative prior
     if facts.status not in ON_ITS_WAY:
         return None, False
     window = None
