@@ -258,15 +258,13 @@ def decide_on_update(
     return decide_on_eta(state, now) or by_status
 
 
-def still_relevant(kind: str, state: ShipmentState) -> bool:
-    """Tell whether a text decided earlier (e.g. deferred overnight) should still go out."""
-    return still_wanted(kind, state.status, state.notify and not state.opted_out, state.sent)
-
-
 def still_wanted(kind: str, status: str, notify: bool, sent: frozenset[str]) -> bool:
-    """The same, from just the facts it needs (the send job checks every text right before it goes)."""
+    """Tell whether a text decided earlier (e.g. held overnight) should still go out; the send job asks
+    right before every text goes."""
     if not notify:
         return False
+    if kind == "silence_apology":  # "sorry it takes so long" is wrong once the parcel has arrived
+        return status not in TERMINAL
     if kind in URGENT_KINDS:
         return status in IN_FLIGHT and status not in TERMINAL and not sent & TERMINAL
     if kind in STATUS_KINDS:

@@ -18,7 +18,7 @@ from app.notify.policy import (
     decide_on_update,
     first_eta_wait_ends,
     spoken_minutes,
-    still_relevant,
+    still_wanted,
 )
 
 NOW = datetime(2026, 6, 9, 12, 0, tzinfo=UTC)
@@ -515,12 +515,15 @@ def test_an_update_gives_at_most_one_text(changes, previous, expected):
         ("in_transit", {"status": "out_for_delivery"}, False),
         ("arriving_soon", {}, True),
         ("arriving_soon", {"status": "delivered"}, False),
-        ("delivered", {"status": "delivered", "opted_out": True}, False),
+        ("delivered", {"status": "delivered", "notify": False}, False),
         ("rating_thanks", {"status": "delivered"}, True),
+        ("silence_apology", {"status": "in_transit"}, True),
+        ("silence_apology", {"status": "delivered"}, False),
     ],
 )
-def test_still_relevant(kind, changes, relevant):
-    assert still_relevant(kind, shipment(**changes)) is relevant
+def test_a_text_decided_earlier_goes_only_while_still_true(kind, changes, relevant):
+    state = shipment(**changes)
+    assert still_wanted(kind, state.status, state.notify, state.sent) is relevant
 
 
 # --- a late stop is warned before its window ends; a narrower window when it is worth a text ------------
