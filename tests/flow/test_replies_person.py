@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from app.models import Conversation, Message, RebookingCommand
+from bijna_testing import test_now
 from replies_testing import PHONE, kinds_to, last_text, reply, route_push
 
 pytest_plugins = ("replies_fixtures",)  # the carrier simulator and clock fixtures
@@ -85,10 +86,9 @@ def test_a_french_recipient_is_texted_in_french_and_understood(app, client, db, 
 
 def test_the_hand_off_shows_on_the_phone_simulator(app, client, db, clock, shop, make_shipment, carrier_headers,
                                                    run_jobs):
-    # Real time: the worker sends with the real clock. No quiet hours, so the texts go out at once.
-    shop.quiet_start = shop.quiet_end = "00:00"
+    shop.quiet_start = shop.quiet_end = "00:00"  # no quiet hours: the texts go out at once, at any hour
     db.session.commit()
-    clock.now = now = datetime.now(UTC).replace(microsecond=0)
+    clock.now = now = test_now().replace(microsecond=0)
     make_shipment(recipient={"phone": "06 12345678", "name": "Anna de Vries", "language": "en"})
     route_push(client, carrier_headers, now, [("3SBIJ0001", 10)])
     run_jobs()
