@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import current_app
+
 from app.clock import now as clock_now
 from app.rebooking import execution
 from workers.queues import CARRIER, enqueue_jobs
@@ -16,4 +18,4 @@ def enqueue_rebookings(command_ids: list[str]) -> bool:
 
 def carry_rebooking(command_id: str) -> str | None:
     """Send one due rebooking command to its carrier; return its status (None: not due)."""
-    return execution.execute(command_id, clock_now())
+    return execution.execute(command_id, clock_now(), current_app.config["CARRIER_TIMEOUT_SECONDS"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import current_app
+
 from app.carriers.adapter import CarrierError
 from app.clock import now as clock_now
 from app.extensions import db
@@ -20,13 +22,13 @@ def read_reply(message_id: str) -> str | None:
     """Understand and answer one inbound text; return what was done (None: already done)."""
     now = clock_now()
     try:
-        plan = inbound.process_inbound(message_id, now)
+        plan = inbound.process_inbound(message_id, now, carrier_timeout=current_app.config["CARRIER_TIMEOUT_SECONDS"])
     except CarrierError as error:
         # Slots could not be fetched: try again later, and after the last try answer without them.
         db.session.rollback()
         if inbound.postpone(message_id, now, error):
             return "postponed"
-        plan = inbound.process_inbound(message_id, now, carrier_reachable=False)
+        plan = inbound.process_inbound(message_id, now, carrier_timeout=None)
     except Exception as error:
         db.session.rollback()
         if not inbound.postpone(message_id, now, error):

@@ -50,15 +50,16 @@ def claim(command_id: str, now: datetime) -> RebookingCommand | None:
     return db.session.get(RebookingCommand, claimed) if claimed else None
 
 
-def execute(command_id: str, now: datetime) -> str | None:
-    """Send one due command to the carrier and record the answer; return its status (None: not due)."""
+def execute(command_id: str, now: datetime, timeout: float) -> str | None:
+    """Send one due command to the carrier (waiting at most `timeout` s a call) and record the answer;
+    return its status (None: not due)."""
     command = claim(command_id, now)
     if command is None:
         return None
     shipment = db.session.get(Shipment, command.shipment_id)
     try:
         try:
-            adapter = carrier_adapter(shipment)
+            adapter = carrier_adapter(shipment, timeout)
             _choose_pickup_point(adapter, command, shipment)
             result = _send(adapter, command, shipment)
         except CarrierRefused as refusal:  # a read before the command said no (e.g. unknown_parcel)
@@ -69,7 +70,7 @@ def execute(command_id: str, now: datetime) -> str | None:
             # Our configuration or code is wrong: retrying will not help, and the recipient must
             # not hear "not possible" for it. An operator fixes it and revives the command.
             return outcome.give_up(command, shipment, now, f"contract error: {error}", tell_recipient=False)
-        return metrics.command_outcome(outcome.record(command, shipment, result, now))
+        return metrics.command_outcome(outcome.record(command, shipment, result, now, timeout))
     except Exception as error:
         _after_crash(command_id, now, error)
         raise  # RQ's failed registry shows the traceback

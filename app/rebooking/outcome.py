@@ -29,9 +29,10 @@ SLOT_GONE = ("slot_taken", "unknown_slot")  # the choice went stale: offer the c
 NEAREST_POINT = {"nl": "het dichtstbijzijnde afhaalpunt", "en": "the nearest pickup point"}
 
 
-def record(command: RebookingCommand, shipment: Shipment, result: RebookingResult, now: datetime) -> str:
+def record(command: RebookingCommand, shipment: Shipment, result: RebookingResult, now: datetime,
+           timeout: float) -> str:
     """Store the carrier's definite answer and act on it; commit, enqueue, return the status."""
-    fresh = None if result.accepted else _fresh_slots(shipment, command, result.reason_code, now)
+    fresh = None if result.accepted else _fresh_slots(shipment, command, result.reason_code, now, timeout)
     # The conversation first: inbound processing locks it before the shipment, and so do we.
     conversation = lock_conversation(shipment.recipient_phone, now)
     texts: list[MessageDraft] = []
@@ -120,12 +121,12 @@ def _confirmation(shipment: Shipment, command: RebookingCommand, now: datetime) 
 
 
 def _fresh_slots(shipment: Shipment, command: RebookingCommand, reason: str | None,
-                 now: datetime) -> list[Slot] | None:
+                 now: datetime, timeout: float) -> list[Slot] | None:
     """Return the current slots when an SMS-chosen slot went stale ([] if none can be had), else None."""
     if command.action != "reschedule" or reason not in SLOT_GONE or command.source != "sms":
         return None
     try:
-        return available_slots_for(shipment, after=now)
+        return available_slots_for(shipment, after=now, timeout=timeout)
     except CarrierError:
         return []
 

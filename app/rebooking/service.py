@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from app.carriers.adapter import CarrierAdapter, PickupPoint, Slot
@@ -33,7 +32,6 @@ log = logging.getLogger(__name__)
 
 ACTIONS = ("neighbour", "reschedule", "pickup_point")
 SOURCES = ("sms", "page")
-DEFAULT_CARRIER_TIMEOUT = 5.0  # seconds; config CARRIER_TIMEOUT_SECONDS overrides
 MAX_NOTE = 160
 MAX_SLOTS = 5  # letters A-E keep a slot offer in one or two SMS segments
 
@@ -42,20 +40,17 @@ class RebookingError(ValueError):
     """The params of a rebooking are malformed (a programming error, not a recipient's)."""
 
 
-def carrier_adapter(shipment: Shipment, timeout: float | None = None) -> CarrierAdapter:
+def carrier_adapter(shipment: Shipment, timeout: float) -> CarrierAdapter:
     """Return the adapter for the shipment's carrier, waiting at most `timeout` seconds per call.
 
-    The configured timeout is the default and the ceiling: a caller that cannot wait as long
-    (a web request) asks for less, never for more.
+    The caller says how long it can wait: a job the configured CARRIER_TIMEOUT_SECONDS, a web
+    request less.
     """
-    configured = DEFAULT_CARRIER_TIMEOUT
-    if has_app_context():
-        configured = float(current_app.config.get("CARRIER_TIMEOUT_SECONDS", DEFAULT_CARRIER_TIMEOUT))
-    return adapter_for(shipment.carrier, timeout=configured if timeout is None else min(timeout, configured))
+    return adapter_for(shipment.carrier, timeout=timeout)
 
 
 def available_slots_for(shipment: Shipment, after: datetime | None = None, *,
-                        timeout: float | None = None, limit: int | None = MAX_SLOTS) -> list[Slot]:
+                        timeout: float, limit: int | None = MAX_SLOTS) -> list[Slot]:
     """Return the carrier's free delivery windows for the parcel, earliest first (at most `limit`).
 
     Raises CarrierUnavailable (retry later; also on `timeout`) or CarrierRefused (e.g. unknown_parcel).
@@ -64,7 +59,7 @@ def available_slots_for(shipment: Shipment, after: datetime | None = None, *,
     return adapter.available_slots(shipment.tracking_number, after=after)[:limit]
 
 
-def pickup_points_for(shipment: Shipment, *, timeout: float | None = None) -> list[PickupPoint]:
+def pickup_points_for(shipment: Shipment, *, timeout: float) -> list[PickupPoint]:
     """Return the pickup points near the parcel's address, nearest first (same errors as slots)."""
     return carrier_adapter(shipment, timeout).pickup_points(shipment.tracking_number)
 

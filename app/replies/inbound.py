@@ -78,7 +78,7 @@ def store_inbound(form: Mapping[str, str], now: datetime) -> str | None:
     return landed
 
 
-def process_inbound(message_id: str, now: datetime, *, carrier_reachable: bool = True) -> Plan | None:
+def process_inbound(message_id: str, now: datetime, *, carrier_timeout: float | None) -> Plan | None:
     """Understand one stored reply and act on it; return the plan (None when already done)."""
     message = db.session.execute(select(Message).where(
         Message.id == message_id, Message.direction == "in", Message.status == "received")
@@ -90,7 +90,7 @@ def process_inbound(message_id: str, now: datetime, *, carrier_reachable: bool =
     scene = read_scene(phone, message.to_number, KEYWORD_KINDS.get(message.kind), conversation, now)
     reply = _read(message.body, scene, now)
     plan = decide(replace(scene.situation, provider_blocked=_blocked_at_provider(phone)), reply)
-    texts, commands = _carry_out(plan, scene, message, now, carrier_reachable)
+    texts, commands = _carry_out(plan, scene, message, now, carrier_timeout)
     target = scene.shipments.get(plan.shipment_id or "")
     intent = PROVIDER_KEYWORDS.get(KEYWORD_KINDS.get(message.kind, ""), reply.intent)
     message.status, message.kind, message.updated_at = "processed", f"reply_{intent}", now
@@ -173,7 +173,7 @@ class Turn:
     scene: Scene
     message: Message
     now: datetime
-    carrier_reachable: bool
+    carrier_timeout: float | None  # how long the carrier may take; None: it cannot be asked now
     shipment: Shipment | None
     shop: object
     language: str
@@ -196,7 +196,7 @@ Outcome = tuple[list[MessageDraft], list[str]]  # messages to queue, rebooking c
 NOTHING: Outcome = ([], [])
 
 
-def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime, carrier_reachable: bool) -> Outcome:
+def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime, carrier_timeout: float | None) -> Outcome:
     """Do what the plan says; return the messages to queue and the rebooking commands to enqueue."""
     shipment = scene.shipments.get(plan.shipment_id or "")
     asked_about = scene.shipments.get(scene.situation.question_shipment_id or "")
@@ -204,7 +204,7 @@ def _carry_out(plan: Plan, scene: Scene, message: Message, now: datetime, carrie
     if plan.action in NEEDS_PARCEL and shipment is None:
         return NOTHING  # the parcel is no longer this number's (the shop changed the recipient)
     action = ACTIONS.get(plan.action)
-    return action(Turn(plan, scene, message, now, carrier_reachable, shipment, shop, language)) if action else NOTHING
+    return action(Turn(plan, scene, message, now, carrier_timeout, shipment, shop, language)) if action else NOTHING
 
 
 def _opt_out(turn: Turn) -> Outcome:
@@ -254,7 +254,7 @@ def _hand_to_person(turn: Turn) -> Outcome:
 
 
 def _offer_slots(turn: Turn) -> Outcome:
-    return _offer(turn.scene.conversation, turn.shipment, turn.now, turn.key, turn.carrier_reachable,
+    return _offer(turn.scene.conversation, turn.shipment, turn.now, turn.key, turn.carrier_timeout,
                   turn.about_parcel, turn.plan.params.get("wish")), []
 
 
@@ -274,16 +274,16 @@ ACTIONS = {"opt_out": _opt_out, "opt_in": _opt_in, "help": _keyword_answer, "unk
            "offer_slots": _offer_slots, "rebook": _rebook, "hand_to_person": _hand_to_person}
 
 
-def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_reachable: bool,
+def _offer(conversation, shipment: Shipment, now: datetime, key, carrier_timeout: float | None,
            about_parcel, wish: dict | None = None) -> list[MessageDraft]:
     """Fetch the carrier's slots and offer them as letters; say so kindly when none can be had."""
     reason = rebooking.blocker(shipment, "reschedule")
     if reason == "other_rebooking_pending":
         return []  # the first choice is on its way to the carrier; its answer will follow
     slots = []
-    if reason is None and carrier_reachable:
+    if reason is None and carrier_timeout is not None:
         try:
-            slots = rebooking.available_slots_for(shipment, after=now, limit=None)  # offer_slots picks
+            slots = rebooking.available_slots_for(shipment, after=now, timeout=carrier_timeout, limit=None)
         except CarrierRefused:  # e.g. unknown_parcel: nothing to offer
             slots = []
     if not slots:

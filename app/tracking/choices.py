@@ -30,7 +30,7 @@ from app.tracking.service import format_window
 
 log = logging.getLogger(__name__)
 MAX_NOTE = rebooking.MAX_NOTE  # the same limit the SMS path puts on a neighbour note
-CARRIER_TIMEOUT = 3.0  # seconds the page waits for the carrier (less if CARRIER_TIMEOUT_SECONDS is lower)
+CARRIER_TIMEOUT = 3.0  # seconds the page waits for the carrier at most (the view passes less when configured lower)
 LISTING_TTL = 60  # seconds a carrier's slots or pickup points are reused by the page
 QUIET_TTL = 10  # seconds a carrier that failed to answer is left alone by the page
 LISTING_KINDS = ("slots", "pickup_points")
@@ -50,12 +50,12 @@ class CarrierQuiet(Exception):
     """The carrier could not list options just now; the page says so and offers to try again."""
 
 
-def slots_for(shipment, now: datetime) -> list[Option]:
+def slots_for(shipment, now: datetime, timeout: float = CARRIER_TIMEOUT) -> list[Option]:
     """Return the slots the carrier offers for this parcel, earliest first."""
     language = shipment.recipient_language or shipment.shop.language
 
     def ask_carrier() -> list[dict]:
-        slots = rebooking.available_slots_for(shipment, after=now, timeout=CARRIER_TIMEOUT)
+        slots = rebooking.available_slots_for(shipment, after=now, timeout=timeout)
         return [{"id": slot.id, "starts_at": slot.starts_at.isoformat(), "ends_at": slot.ends_at.isoformat()}
                 for slot in slots]
 
@@ -66,11 +66,11 @@ def slots_for(shipment, now: datetime) -> list[Option]:
             if slot.starts_at >= now]  # a slot in a kept listing may have begun since
 
 
-def pickup_points_for(shipment, now: datetime) -> list[Option]:
+def pickup_points_for(shipment, now: datetime, timeout: float = CARRIER_TIMEOUT) -> list[Option]:
     """Return the pickup points near the parcel, nearest first (`now` for the same shape as slots_for)."""
 
     def ask_carrier() -> list[dict]:
-        return [asdict(point) for point in rebooking.pickup_points_for(shipment, timeout=CARRIER_TIMEOUT)]
+        return [asdict(point) for point in rebooking.pickup_points_for(shipment, timeout=timeout)]
 
     points = [PickupPoint(**item) for item in _listing(shipment, "pickup_points", ask_carrier)]
     return [Option(point.id, point.name, point.address,

@@ -126,15 +126,20 @@ def pickup_point(token: str):
                            request.form.get("pickup_point_id", ""))
 
 
+def _carrier_timeout() -> float:
+    """How long a page may wait for the carrier: its own budget, less when the operator configured less."""
+    return min(choices.CARRIER_TIMEOUT, float(current_app.config["CARRIER_TIMEOUT_SECONDS"]))
+
+
 def _if_open(shipment, listing):
     """Ask the carrier only while choices are open; otherwise there is nothing to list."""
-    return listing(shipment, now()) if build_page(page_facts(shipment), now()).choices_open else []
+    return listing(shipment, now(), _carrier_timeout()) if build_page(page_facts(shipment), now()).choices_open else []
 
 
 def _choose_offered(shipment, listing, action: str, option_id: str):
     """Book an option only if the carrier offers it right now (a stale or forged id gets the list again)."""
     try:
-        option = choices.offered(listing(shipment, now()), option_id)
+        option = choices.offered(listing(shipment, now(), _carrier_timeout()), option_id)
     except choices.CarrierQuiet:
         option = None
     if option is None:

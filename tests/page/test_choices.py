@@ -172,11 +172,11 @@ def test_reloading_the_pickup_points_asks_the_carrier_once(client, db, parcel, c
 
 
 def test_a_configured_carrier_timeout_below_the_pages_own_is_kept(app, client, parcel, carrier_calls):
-    app.config["CARRIER_TIMEOUT_SECONDS"] = 1.5
+    usual, app.config["CARRIER_TIMEOUT_SECONDS"] = app.config["CARRIER_TIMEOUT_SECONDS"], 1.5
     try:
         assert client.get(f"/t/{token_of(parcel)}/slots").status_code == 200
     finally:
-        app.config.pop("CARRIER_TIMEOUT_SECONDS")
+        app.config["CARRIER_TIMEOUT_SECONDS"] = usual
     assert carrier_calls == [("available_slots", 1.5)]
 
 
