@@ -145,7 +145,7 @@ def _make_run_like(tmp_path: Path, command: str) -> str:
 
 def test_a_stop_by_sigterm_is_a_success_and_a_crash_is_not(tmp_path):
     sleeper = subprocess.Popen([sys.executable, "-m", "devtools.dev_stack", "supervise", sys.executable, "-c",
-                                "import time; print('up', flush=True); time.sleep(30)"],
+                                "import signal; print('up', flush=True); signal.pause()"],
                                cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert sleeper.stdout.readline().strip() == "up"
     sleeper.terminate()
@@ -161,9 +161,9 @@ def test_ctrl_c_stops_make_run_without_a_make_error(tmp_path):
     import select as io_select
 
     # Like honcho: on SIGINT it stops its processes and exits 130.
-    makefile = _make_run_like(tmp_path, f"{sys.executable} -c \"import signal, sys, time; "
+    makefile = _make_run_like(tmp_path, f"{sys.executable} -c \"import signal, sys; "
                                         "signal.signal(signal.SIGINT, lambda *_: sys.exit(130)); "
-                                        "print('up', flush=True); time.sleep(30)\"")
+                                        "print('up', flush=True); signal.pause()\"")
     pid, terminal = pty.fork()
     if pid == 0:  # the child: a shell on the new terminal, like the one a newcomer types in
         os.execvp("bash", ["bash", "-c", f"make -s -f {makefile} run; echo EXIT=$?"])
