@@ -50,6 +50,8 @@ def main() -> None:
     parser.add_argument("--seeds", default="9101,9102,9103,9104,9105")
     parser.add_argument("--learn", type=int, default=3, help="days replayed first, for the model to learn from")
     parser.add_argument("--stops", type=int, default=120)
+    parser.add_argument("--eta-noise", choices=("planner", "scatter"), default="planner",
+                        help="the generated days' ETA noise (app/simulation/generator.py)")
     parser.add_argument("--sweep-every", type=float, default=60.0, help="virtual seconds between sweeps")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -61,7 +63,7 @@ def main() -> None:
     results, pooled = {}, []
     for offset, (seed, measured) in enumerate(plan):
         started = time.monotonic()
-        day = generate_day(seed, stops=args.stops, day=DEFAULT_DAY + timedelta(days=offset))
+        day = generate_day(seed, stops=args.stops, day=DEFAULT_DAY + timedelta(days=offset), eta_noise=args.eta_noise)
         result = replay_day(app, day.requests, sweep_every=timedelta(seconds=args.sweep_every))
         card = result.scorecard
         print(f"day {offset + 1} seed {seed} ({'measured' if measured else 'learning'}): "
@@ -74,7 +76,7 @@ def main() -> None:
             results[f"learning {seed}"] = card.as_dict()
     results["pooled"] = score(pooled).as_dict()
     WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "eta_accuracy.json").write_text(json.dumps(results, indent=2))
+    (WORK / f"eta_accuracy_{args.eta_noise}.json").write_text(json.dumps(results, indent=2))
     print(markdown(results, seeds))
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 from app.eta import Calibration, fit, lead_bin
 from app.eta.route_day import Heard, RouteDayBuilder, corrected_residuals
+from app.eta.smoothing import smooth, smoothing_pays, texts_eta
 from app.notify.policy import ShipmentState, decide_on_eta
 from app.simulation.day import EVENTS_PATH, SHIPMENTS_PATH, Day
 from app.simulation.generator import DEFAULT_DAY, generate_day
@@ -32,12 +33,15 @@ def _told(kind: str, context: dict):
     return None
 
 
-def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], list[Heard]]:
-    """Run one day through the policy; return each stop's day and the ETAs heard (with their outcome)."""
+def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], dict[bool, list[Heard]]]:
+    """Run one day through the policy; return each stop's day and the ETAs heard (with their outcome), both
+    the latest pushes' (False) and the smoothed ones' (True)."""
     states: dict[str, ShipmentState] = {}
     observed: dict[str, datetime] = {}
     texts: dict[str, list[TextSeen]] = {}
-    heard: dict[tuple[str, int], tuple[float, datetime, datetime]] = {}
+    heard: dict[tuple[str, int], tuple[float, datetime, datetime, datetime]] = {}
+    smoothed = {}
+    use_smoothed = bool(calibration and calibration.smoothed)
     arrivals: dict[str, datetime] = {}
     first_push: dict[str, datetime] = {}
     builder = RouteDayBuilder(calibration.centre) if calibration else None
@@ -61,9 +65,10 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
                     arrivals[number] = at
                     states[number] = replace(states[number], status="delivered")
                     if builder is not None:
-                        for (stop, _), (lead, eta, _seen) in heard.items():
+                        for (stop, _), (lead, eta, _seen, eta_smoothed) in heard.items():
                             if stop == number:
-                                builder.add(stop, lead, (at - eta).total_seconds() / 60)
+                                used = texts_eta(eta, eta_smoothed, use_smoothed)
+                                builder.add(stop, (used - _seen).total_seconds() / 60, (at - used).total_seconds() / 60)
                         route_cal = calibration.for_route(builder.current())
         else:
             seen_at = datetime.fromisoformat(request.body["observed_at"])
@@ -75,9 +80,10 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
                 observed[number] = seen_at
                 first_push.setdefault(number, now)
                 lead = (eta - seen_at).total_seconds() / 60
-                heard.setdefault((number, lead_bin(lead)), (lead, eta, seen_at))
-                state = replace(state, eta=eta, status="out_for_delivery", calibration=route_cal,
-                                previous_eta=state.eta)
+                smoothed[number] = smooth(smoothed.get(number), eta, seen_at)
+                heard.setdefault((number, lead_bin(lead)), (lead, eta, seen_at, smoothed[number].eta))
+                state = replace(state, eta=texts_eta(eta, smoothed[number].eta, use_smoothed),
+                                status="out_for_delivery", calibration=route_cal, previous_eta=state.eta)
                 decisions = decide_on_eta(state, now)
                 if "out_for_delivery" not in state.sent and not decisions:
                     from app.notify.policy import _out_for_delivery
@@ -95,15 +101,19 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
                         state = replace(state, window_start=told[0], window_end=told[1])
                 states[number] = state
     stops = [StopDay(arrivals.get(n), tuple(t), first_push.get(n)) for n, t in texts.items()]
-    outcomes = [Heard(n, lead, (arrivals[n] - eta).total_seconds() / 60, seen, arrivals[n])
-                for (n, _), (lead, eta, seen) in heard.items() if n in arrivals]
+    outcomes = {kind: [Heard(n, (used - seen).total_seconds() / 60, (arrivals[n] - used).total_seconds() / 60,
+                             seen, arrivals[n])
+                       for (n, _), (lead, eta, seen, eta_smoothed) in heard.items() if n in arrivals
+                       for used in [texts_eta(eta, eta_smoothed, kind)]]
+                for kind in (False, True)}
     return stops, outcomes
 
 
-def learn(days: list[list[Heard]]) -> Calibration:
-    data = [(h.lead_minutes, h.error_minutes) for day in days for h in day]
-    cold = fit(data, days=len(days))
-    corrected = [pair for day in days for pair in corrected_residuals(day, cold.centre)]
+def learn(days: list[dict[bool, list[Heard]]]) -> Calibration:
+    data = {kind: [(h.lead_minutes, h.error_minutes) for day in days for h in day[kind]] for kind in (False, True)}
+    kind = smoothing_pays(data[False], data[True])
+    cold = fit(data[kind], days=len(days), smoothed=kind)
+    corrected = [pair for day in days for pair in corrected_residuals(day[kind], cold.centre)]
     return cold.with_warm(fit(corrected, days=len(days), per_day=40, prior=cold)) if corrected else cold
 
 
@@ -119,16 +129,20 @@ def main() -> None:
     parser.add_argument("--learn", default="9001-9003")
     parser.add_argument("--seeds", default="9101-9105")
     parser.add_argument("--stops", type=int, default=120)
+    parser.add_argument("--eta-noise", choices=("planner", "scatter"), default="planner")
     args = parser.parse_args()
-    learnt: list[list[Heard]] = []
+    learnt: list[dict[bool, list[Heard]]] = []
     calibration = None
     for offset, seed in enumerate(_seeds(args.learn)):
-        _, outcomes = simulate(generate_day(seed, args.stops, day=DEFAULT_DAY + timedelta(days=offset)), calibration)
+        day = generate_day(seed, args.stops, day=DEFAULT_DAY + timedelta(days=offset), eta_noise=args.eta_noise)
+        _, outcomes = simulate(day, calibration)
         learnt.append(outcomes)
         calibration = learn(learnt)
+    print(f"estimator: {'smoothed' if calibration and calibration.smoothed else 'latest'}")
     pooled = []
     for seed in _seeds(args.seeds):
-        stops, _ = simulate(generate_day(seed, args.stops, day=date(2026, 12, 15)), calibration)
+        day = generate_day(seed, args.stops, day=date(2026, 12, 15), eta_noise=args.eta_noise)
+        stops, _ = simulate(day, calibration)
         card = score(stops)
         print(f"seed {seed}: held last {card.last_window_held:.3f} morning {card.morning_window_held:.3f} "
               f"width {card.morning_width_median}/{card.last_width_median} false {card.false_delay_texts} "

@@ -290,18 +290,18 @@ def seed_eta_model(carrier_id: str, route_ids: list[str]) -> None:
     push pays what it pays in production: the carrier's model, the route's correction, the shifted tables."""
     from app.eta.route_day import RouteDay
     from app.extensions import db
-    from app.ingestion.eta_learning import learn
+    from app.ingestion.eta_learning import Lessons, learn
     from app.models import EtaCalibration, EtaRouteDay
     from app.simulation.generator import generate_day
     from app.simulation.heard import heard_etas
 
-    route_days = {}
-    for seed in (1, 2, 3):
-        route_days.update({(route, seed): heard for route, heard in heard_etas(generate_day(seed)).items()})
-    data = [(h.lead_minutes, h.error_minutes) for heard in route_days.values() for h in heard]
+    lessons = {}
+    for smoothed in (False, True):
+        lessons[smoothed] = Lessons.of({(route, seed): heard for seed in (1, 2, 3)
+                                        for route, heard in heard_etas(generate_day(seed), smoothed).items()})
     now = datetime.now(UTC)
-    db.session.add(EtaCalibration(carrier_id=carrier_id, model=learn(data, 3, route_days).to_json(),
-                                  residuals=len(data), computed_at=now))
+    db.session.add(EtaCalibration(carrier_id=carrier_id, model=learn(lessons, 3).to_json(),
+                                  residuals=len(lessons[False].pairs), computed_at=now))
     db.session.add_all(EtaRouteDay(route_id=route_id, model=RouteDay(20, (0.2,) * 8).to_json(), updated_at=now)
                        for route_id in route_ids)
     db.session.commit()

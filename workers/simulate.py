@@ -77,6 +77,8 @@ def _default_redis_url(app_url: str) -> str:
 @click.option("--generate", is_flag=True, help="First write a generated noisy day to DAYFILE (see --seed, --stops).")
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--stops", type=int, default=120, show_default=True)
+@click.option("--eta-noise", type=click.Choice(["planner", "scatter"]), default="planner", show_default=True,
+              help="With --generate: ETAs that drift with the van (planner) or scatter around the truth (scatter).")
 @click.option("--shop-settings", default="{}", show_default=True,
               help='Shop settings to try, as PATCH /api/v1/shop takes them: \'{"lead_minutes": 20}\'.')
 @click.option("--database-url", default=None,
@@ -86,7 +88,8 @@ def _default_redis_url(app_url: str) -> str:
 @click.option("--sweep-every", type=float, default=60.0, show_default=True, help="Virtual seconds between sweeps.")
 @click.option("--quiet", is_flag=True, help="Print only the scorecard, not every recipient's texts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scorecard as JSON.")
-def simulate(dayfile, generate, seed, stops, shop_settings, database_url, redis_url, sweep_every, quiet, as_json):
+def simulate(dayfile, generate, seed, stops, eta_noise, shop_settings, database_url, redis_url, sweep_every, quiet,
+             as_json):
     """Replay DAYFILE (JSON lines: at, path, body) through the web side, workers and sweeper; print the texts."""
     from datetime import timedelta
 
@@ -103,7 +106,7 @@ def simulate(dayfile, generate, seed, stops, shop_settings, database_url, redis_
     if redis_url == base.config["REDIS_URL"]:
         raise click.BadParameter("must not be the app's own Redis database (it is flushed)", param_hint="--redis-url")
     if generate:
-        count = write_day(generate_day(seed, stops=stops).requests, dayfile)
+        count = write_day(generate_day(seed, stops=stops, eta_noise=eta_noise).requests, dayfile)
         click.echo(f"wrote {count} requests to {dayfile}", err=True)
     try:
         requests = read_day(dayfile)

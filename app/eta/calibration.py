@@ -116,12 +116,14 @@ class Calibration:
 
     `warm` (optional) are the quantiles of scores corrected by the route's bias of the day
     (app/eta/route_day.py); `for_route` turns them, shifted by a route's offsets, into the
-    calibration its texts read.
+    calibration its texts read. `smoothed` says whose errors these are: the carrier's latest ETA
+    (False) or the smoothed ETA (app/eta/smoothing.py), whichever erred less for this carrier.
     """
 
     quantiles: tuple[tuple[float, ...], ...]
     counts: tuple[int, ...]
     warm: tuple[tuple[float, ...], ...] | None = None
+    smoothed: bool = False
 
     @property
     def centre(self) -> tuple[float, ...]:
@@ -130,20 +132,21 @@ class Calibration:
 
     def with_warm(self, warm: Calibration) -> Calibration:
         """Return this calibration carrying `warm`'s quantiles as its route-corrected ones."""
-        return Calibration(self.quantiles, self.counts, warm.quantiles)
+        return Calibration(self.quantiles, self.counts, warm.quantiles, self.smoothed)
 
     def for_route(self, day) -> Calibration:
         """Return the calibration for a route whose day so far is `day` (a RouteDay, or None: not known)."""
         if day is None or not day.warm or self.warm is None:
             return self
         return Calibration(tuple(tuple(q + offset for q in table) for table, offset in zip(
-            self.warm, day.offsets, strict=True)), self.counts)
+            self.warm, day.offsets, strict=True)), self.counts, smoothed=self.smoothed)
 
     def to_json(self) -> dict:
         """Return a JSON-ready dict (stored per carrier)."""
         data = {"version": VERSION, "bins": list(LEAD_BINS), "probs_step": 0.005,
                 "spread": [SPREAD_SHARE, SPREAD_MINUTES], "counts": list(self.counts),
-                "quantiles": [list(q) for q in self.quantiles]}
+                "quantiles": [list(q) for q in self.quantiles],
+                "estimator": "smoothed" if self.smoothed else "latest"}
         if self.warm is not None:
             data["warm"] = [list(q) for q in self.warm]
         return data
@@ -159,7 +162,7 @@ class Calibration:
         warm = tuple(tuple(float(v) for v in q) for q in data["warm"]) if data.get("warm") else None
         if warm is not None and (len(warm) != len(LEAD_BINS) or any(len(q) != len(PROBS) for q in warm)):
             warm = None
-        return cls(quantiles, tuple(int(c) for c in data["counts"]), warm)
+        return cls(quantiles, tuple(int(c) for c in data["counts"]), warm, data.get("estimator") == "smoothed")
 
     def quantile(self, lead_minutes: float, p: float) -> float:
         """Return the p-quantile of the error (minutes, + is late) at this lead."""
@@ -197,11 +200,13 @@ def _as_prior(table: tuple[float, ...]) -> tuple[tuple[float, ...], tuple[float,
 
 
 def fit(residuals: Iterable[tuple[float, float]], strength: float = PRIOR_STRENGTH,
-        days: int | None = None, per_day: float = PER_DAY, prior: Calibration | None = None) -> Calibration:
+        days: int | None = None, per_day: float = PER_DAY, prior: Calibration | None = None,
+        smoothed: bool = False) -> Calibration:
     """Learn a calibration from (lead minutes, error minutes) pairs over `days` days, shrunk toward the prior.
 
     Without `days` every residual counts as independent (right for synthetic, unrelated errors).
     `prior` replaces the built-in prior (the warm model leans on the carrier's cold one where it lacks data).
+    `smoothed`: the residuals are the smoothed ETA's (app/eta/smoothing.py), not the latest push's.
     """
     scores: list[list[float]] = [[] for _ in LEAD_BINS]
     for lead, error in residuals:
@@ -211,7 +216,7 @@ def fit(residuals: Iterable[tuple[float, float]], strength: float = PRIOR_STRENG
     weight = None if days is None else per_day * max(days, 1)
     priors = [_as_prior(table) for table in prior.quantiles] if prior else [(_PRIOR_P, _PRIOR_SCORE)] * len(LEAD_BINS)
     return Calibration(tuple(_bin_quantiles(s, strength, weight, p) for s, p in zip(scores, priors, strict=True)),
-                       tuple(len(s) for s in scores))
+                       tuple(len(s) for s in scores), smoothed=smoothed)
 
 
 PRIOR = Calibration(tuple(_bin_quantiles([], PRIOR_STRENGTH) for _ in LEAD_BINS), tuple(0 for _ in LEAD_BINS))

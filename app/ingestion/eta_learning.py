@@ -8,17 +8,21 @@
 - Hourly, `learn_eta_errors` (a sweep) refits each carrier's calibration from the residuals
   (arrival - ETA) of the last LEARN_FROM days and stores it; ingestion reads it once per push.
   Beside the cold calibration it learns the warm one: the residuals each route-day's own delivered
-  stops would have corrected, as known when each ETA was heard (app/eta/route_day.py).
+  stops would have corrected, as known when each ETA was heard (app/eta/route_day.py). Observations
+  carry the smoothed ETA too; the estimator whose errors were clearly smaller is the one the carrier's
+  texts read (app/eta/smoothing.py).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
 from app.eta import Calibration, fit, lead_bin
 from app.eta.route_day import Heard, corrected_residuals
+from app.eta.smoothing import smoothing_pays
 from app.extensions import db
 from app.models import EtaCalibration, EtaObservation
 from app.models.base import insert_ignoring_duplicates
@@ -49,7 +53,7 @@ def carrier_calibration(carrier_id: str) -> Calibration | None:
 
 
 def observation(carrier_id: str, row, eta: datetime, observed_at: datetime,
-                route_id: str | None = None) -> dict | None:
+                route_id: str | None = None, smoothed_eta: datetime | None = None) -> dict | None:
     """Return the observation row for this ETA if it is the stop's first in a new lead-time bin."""
     bin_now = lead_bin((eta - observed_at).total_seconds() / 60)
     if row.eta is not None and row.eta_observed_at is not None:
@@ -57,7 +61,8 @@ def observation(carrier_id: str, row, eta: datetime, observed_at: datetime,
             return None  # the bin's first ETA was stored when the stop entered it
     return {"carrier_id": carrier_id, "shipment_id": row.id, "route_id": route_id or getattr(row, "route_id", None),
             "attempt": row.attempt or 1, "lead_bin": bin_now,
-            "lead_minutes": (eta - observed_at).total_seconds() / 60, "eta": eta, "observed_at": observed_at}
+            "lead_minutes": (eta - observed_at).total_seconds() / 60, "eta": eta, "smoothed_eta": smoothed_eta,
+            "observed_at": observed_at}
 
 
 def store_observations(rows: list[dict]) -> None:
@@ -72,33 +77,55 @@ def record_arrival(shipment_id: str, attempt: int, arrived_at: datetime) -> None
         EtaObservation.arrived_at.is_(None)).values(arrived_at=arrived_at))
 
 
-def residuals(carrier_id: str, since: datetime) -> tuple[list[tuple[float, float]], int, dict]:
-    """Return (lead minutes, error minutes) for the carrier's arrivals since `since`, on how many days they
-    fell, and the same ETAs grouped per route and day (for the warm calibration)."""
-    rows = db.session.execute(select(EtaObservation.shipment_id, EtaObservation.route_id,
-                                     EtaObservation.lead_minutes, EtaObservation.eta, EtaObservation.observed_at,
+@dataclass
+class Lessons:
+    """A carrier's delivered stops as residuals of one estimator (the latest push's ETA, or the smoothed one)."""
+
+    pairs: list[tuple[float, float]] = field(default_factory=list)  # (lead minutes, error minutes)
+    route_days: dict[tuple[str, date], list[Heard]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, route_days: dict[tuple[str, date], list[Heard]]) -> Lessons:
+        """Return the lessons of ETAs already heard per route and day (tests and benchmarks)."""
+        return cls([(h.lead_minutes, h.error_minutes) for heard in route_days.values() for h in heard], route_days)
+
+    def add(self, shipment_id: str, route_id: str | None, eta: datetime, observed: datetime, arrived: datetime) -> None:
+        lead, error = (eta - observed).total_seconds() / 60, (arrived - eta).total_seconds() / 60
+        self.pairs.append((lead, error))
+        if route_id is not None:
+            self.route_days.setdefault((route_id, arrived.date()), []).append(
+                Heard(shipment_id, lead, error, observed, arrived))
+
+
+def residuals(carrier_id: str, since: datetime) -> tuple[dict[bool, Lessons], int]:
+    """Return the carrier's arrivals since `since` as lessons of the latest ETA (False) and of the smoothed one
+    (True, where it was recorded), and on how many days they fell."""
+    rows = db.session.execute(select(EtaObservation.shipment_id, EtaObservation.route_id, EtaObservation.eta,
+                                     EtaObservation.smoothed_eta, EtaObservation.observed_at,
                                      EtaObservation.arrived_at)
                               .where(EtaObservation.carrier_id == carrier_id, EtaObservation.arrived_at >= since)
                               .execution_options(yield_per=10_000))
-    pairs, days, route_days = [], set(), {}
-    for shipment_id, route_id, lead, eta, observed, arrived in rows:
-        if abs(arrived - eta) <= IMPLAUSIBLE:
-            error = (arrived - eta).total_seconds() / 60
-            pairs.append((lead, error))
-            days.add(arrived.date())
-            if route_id is not None:
-                route_days.setdefault((route_id, arrived.date()), []).append(
-                    Heard(shipment_id, lead, error, observed, arrived))
-    return pairs, len(days), route_days
+    lessons, days = {False: Lessons(), True: Lessons()}, set()
+    for shipment_id, route_id, eta, smoothed_eta, observed, arrived in rows:
+        if abs(arrived - eta) > IMPLAUSIBLE:
+            continue
+        days.add(arrived.date())
+        lessons[False].add(shipment_id, route_id, eta, observed, arrived)
+        if smoothed_eta is not None:
+            lessons[True].add(shipment_id, route_id, smoothed_eta, observed, arrived)
+    return lessons, len(days)
 
 
-def learn(data: list[tuple[float, float]], days: int, route_days: dict) -> Calibration:
-    """Fit the cold calibration, then the warm one on the route-day-corrected residuals."""
-    cold = fit(data, days=days)
-    corrected = [pair for day in route_days.values() for pair in corrected_residuals(day, cold.centre)]
+def learn(lessons: dict[bool, Lessons], days: int) -> Calibration:
+    """Pick the estimator that erred less, fit its cold calibration, then the warm one on the route-day-corrected
+    residuals."""
+    smoothed = smoothing_pays(lessons[False].pairs, lessons[True].pairs)
+    chosen = lessons[smoothed]
+    cold = fit(chosen.pairs, days=days, smoothed=smoothed)
+    corrected = [pair for day in chosen.route_days.values() for pair in corrected_residuals(day, cold.centre)]
     if not corrected:
         return cold
-    return cold.with_warm(fit(corrected, days=len(route_days), per_day=PER_ROUTE_DAY, prior=cold))
+    return cold.with_warm(fit(corrected, days=len(chosen.route_days), per_day=PER_ROUTE_DAY, prior=cold))
 
 
 def learn_eta_errors(now: datetime) -> int:
@@ -114,10 +141,10 @@ def learn_eta_errors(now: datetime) -> int:
                                   .distinct()).scalars().all()
     learnt = 0
     for carrier_id in carriers:
-        data, days, route_days = residuals(carrier_id, since)
-        calibration = learn(data, days, route_days)
+        lessons, days = residuals(carrier_id, since)
+        calibration = learn(lessons, days)
         row = db.session.get(EtaCalibration, carrier_id) or EtaCalibration(carrier_id=carrier_id)
-        row.model, row.residuals, row.computed_at = calibration.to_json(), len(data), now
+        row.model, row.residuals, row.computed_at = calibration.to_json(), len(lessons[False].pairs), now
         db.session.add(row)
         db.session.commit()
         learnt += 1

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, func, or_, select, text, update
 
+from app.eta.smoothing import Smoothed, smooth, texts_eta
 from app.extensions import db
 from app.ingestion.eta_learning import carrier_calibration, observation, store_observations
 from app.ingestion.first_eta_wait import held_for_first_eta
@@ -27,8 +28,9 @@ from app.observability import metrics
 # On a driver's route today means out for delivery, whatever the last scan said.
 BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed", "failed_attempt")
 _FIELDS = ("id", "shop_id", "tracking_number", "status", "notify", "window_start", "window_end", "eta",
-           "eta_observed_at", "sent_kinds", "last_delay_eta", "recipient_phone", "announced_start", "announced_end",
-           "attempt", "recipient_name", "recipient_language", "tracking_token", "order_ref", "status_at", "route_id")
+           "eta_observed_at", "eta_smoothed", "eta_variance", "sent_kinds", "last_delay_eta", "recipient_phone",
+           "announced_start", "announced_end", "attempt", "recipient_name", "recipient_language", "tracking_token",
+           "order_ref", "status_at", "route_id")
 _COLUMNS = tuple(getattr(Shipment, name) for name in _FIELDS)
 
 
@@ -51,10 +53,15 @@ class IngestResult:
                 "texts_queued": self.texts}
 
 
-def _updated(row, eta: datetime, status: str, held: set[str]) -> SimpleNamespace:
+def _updated(row, eta: datetime, observed_at: datetime, status: str, held: set[str],
+             use_smoothed: bool) -> SimpleNamespace:
     """Return the row with the update applied: what the policy and the text composer read."""
-    return SimpleNamespace(**{**row._mapping, "eta": eta, "status": status, "held_for_eta": row.id in held,
-                              "previous_eta": row.eta})
+    before = Smoothed(row.eta_smoothed, row.eta_variance, row.eta_observed_at) if (
+        row.eta_smoothed is not None and row.eta_variance is not None and row.eta_observed_at is not None) else None
+    smoothed = smooth(before, eta, observed_at)
+    return SimpleNamespace(**{**row._mapping, "eta": eta, "eta_smoothed": smoothed.eta,
+                              "eta_variance": smoothed.variance, "status": status, "held_for_eta": row.id in held,
+                              "previous_eta": texts_eta(row.eta, row.eta_smoothed, use_smoothed)})
 
 
 _table = Shipment.__table__
@@ -62,6 +69,7 @@ _UPDATE_EACH = (update(_table)
                 .where(_table.c.id == bindparam("b_id"),
                        or_(_table.c.eta_observed_at.is_(None), _table.c.eta_observed_at < bindparam("b_observed")))
                 .values(eta=bindparam("b_eta"), eta_observed_at=bindparam("b_observed"),
+                        eta_smoothed=bindparam("b_smoothed"), eta_variance=bindparam("b_variance"),
                         # a single stop's update without a route keeps the route it was on
                         route_id=func.coalesce(bindparam("b_route"), _table.c.route_id),
                         stop_sequence=bindparam("b_sequence"), status=bindparam("b_status"),
@@ -69,9 +77,11 @@ _UPDATE_EACH = (update(_table)
 # PostgreSQL: the whole route in one statement instead of one per stop.
 _UPDATE_ALL = text("""
 UPDATE shipments AS s SET eta = v.eta, eta_observed_at = :observed, route_id = COALESCE(:route, s.route_id),
-       stop_sequence = v.seq, status = v.status, updated_at = :now
-FROM unnest(CAST(:ids AS varchar[]), CAST(:etas AS timestamptz[]), CAST(:seqs AS int[]),
-            CAST(:statuses AS varchar[])) AS v(id, eta, seq, status)
+       eta_smoothed = v.smoothed, eta_variance = v.variance, stop_sequence = v.seq, status = v.status,
+       updated_at = :now
+FROM unnest(CAST(:ids AS varchar[]), CAST(:etas AS timestamptz[]), CAST(:smoothed AS timestamptz[]),
+            CAST(:variances AS float8[]), CAST(:seqs AS int[]), CAST(:statuses AS varchar[]))
+     AS v(id, eta, smoothed, variance, seq, status)
 WHERE s.id = v.id AND (s.eta_observed_at IS NULL OR s.eta_observed_at < :observed)
 """)
 
@@ -96,9 +106,10 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
             result.stale += 1
             continue
         stop = by_number[row.tracking_number]
-        updated = _updated(row, stop.eta, "out_for_delivery" if row.status in BEFORE_ROUTE else row.status, held)
+        updated = _updated(row, stop.eta, observed_at, "out_for_delivery" if row.status in BEFORE_ROUTE else row.status,
+                           held, bool(calibration and calibration.smoothed))
         updates.append(updated)
-        seen = observation(carrier.id, row, stop.eta, observed_at, route_id)
+        seen = observation(carrier.id, row, stop.eta, observed_at, route_id, updated.eta_smoothed)
         if seen:
             observations.append(seen)
         shop = shops.get(row.shop_id) or shops.setdefault(row.shop_id, db.session.get(Shop, row.shop_id))
@@ -124,10 +135,12 @@ def _store(updates: list[SimpleNamespace], by_number: dict[str, StopEta], route_
     if db.engine.dialect.name == "postgresql":
         db.session.execute(_UPDATE_ALL, {
             "observed": observed_at, "route": route_id, "now": now, "ids": [row.id for row in updates],
-            "etas": [row.eta for row in updates], "statuses": [row.status for row in updates],
+            "etas": [row.eta for row in updates], "smoothed": [row.eta_smoothed for row in updates],
+            "variances": [row.eta_variance for row in updates], "statuses": [row.status for row in updates],
             "seqs": [by_number[row.tracking_number].stop_sequence for row in updates]})
         return
     db.session.connection().execute(_UPDATE_EACH, [
-        {"b_id": row.id, "b_eta": row.eta, "b_observed": observed_at, "b_route": route_id,
+        {"b_id": row.id, "b_eta": row.eta, "b_smoothed": row.eta_smoothed, "b_variance": row.eta_variance,
+         "b_observed": observed_at, "b_route": route_id,
          "b_sequence": by_number[row.tracking_number].stop_sequence, "b_status": row.status, "b_now": now}
         for row in updates])

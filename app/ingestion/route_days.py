@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.eta import PRIOR, Calibration
 from app.eta.route_day import RouteDay, route_day
+from app.eta.smoothing import texts_eta
 from app.extensions import db
 from app.models import EtaObservation, EtaRouteDay
 
@@ -25,12 +26,17 @@ _shifted: dict[tuple[int, str, datetime], tuple[Calibration, Calibration]] = {}
 def update_route_days(route_ids: set[str], calibration: Calibration | None, now: datetime) -> None:
     """Recompute and store today's correction of each route from its delivered stops. No commit."""
     centre = (calibration or PRIOR).centre
+    use_smoothed = bool(calibration and calibration.smoothed)
     for route_id in sorted(route_ids):
         rows = db.session.execute(select(
-            EtaObservation.shipment_id, EtaObservation.lead_minutes, EtaObservation.eta, EtaObservation.arrived_at)
+            EtaObservation.shipment_id, EtaObservation.eta, EtaObservation.smoothed_eta, EtaObservation.observed_at,
+            EtaObservation.arrived_at)
             .where(EtaObservation.route_id == route_id, EtaObservation.arrived_at >= now - ROUTE_DAY_SPAN))
-        day = route_day(((shipment_id, lead, (arrived - eta).total_seconds() / 60)
-                         for shipment_id, lead, eta, arrived in rows if abs(arrived - eta) <= IMPLAUSIBLE), centre)
+        heard = ((shipment_id, texts_eta(eta, smoothed, use_smoothed), observed, arrived)
+                 for shipment_id, eta, smoothed, observed, arrived in rows)
+        day = route_day(((shipment_id, (eta - observed).total_seconds() / 60, (arrived - eta).total_seconds() / 60)
+                         for shipment_id, eta, observed, arrived in heard if abs(arrived - eta) <= IMPLAUSIBLE),
+                        centre)
         _upsert(route_id, day.to_json(), now)
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, select, update
 
 from app.eta import Calibration
+from app.eta.smoothing import texts_eta
 from app.extensions import db
 from app.messaging.compose import compose
 from app.messaging.outbox import store_texts
@@ -31,7 +32,9 @@ def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int
         # A parcel the service desk paused is decided as if texts were off (resuming lets them come again).
         status=row.status, notify=row.notify and not getattr(row, "texts_paused", False), opted_out=opted_out,
         window_start=row.announced_start if told else row.window_start,
-        window_end=row.announced_end if told else row.window_end, eta=row.eta, lead_minutes=shop.lead_minutes,
+        window_end=row.announced_end if told else row.window_end,
+        eta=texts_eta(row.eta, getattr(row, "eta_smoothed", None), bool(calibration and calibration.smoothed)),
+        lead_minutes=shop.lead_minutes,
         sent=frozenset(row.sent_kinds or ()),
         last_delay_eta=row.last_delay_eta, texts_today=texts_today, daily_cap=shop.daily_cap,
         enabled_statuses=frozenset(shop.status_texts or ()), two_way=shop.two_way, timezone=shop.timezone,

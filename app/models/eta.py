@@ -33,6 +33,7 @@ class EtaObservation(db.Model):
     lead_bin: Mapped[int] = mapped_column(SmallInteger)
     lead_minutes: Mapped[float] = mapped_column(Float)
     eta = mapped_column(UTCDateTime, nullable=False)
+    smoothed_eta = mapped_column(UTCDateTime, nullable=True)  # the stop's smoothed ETA after the same push
     observed_at = mapped_column(UTCDateTime, nullable=False)
     arrived_at = mapped_column(UTCDateTime, nullable=True)
 

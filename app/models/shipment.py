@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now as clock_now
@@ -37,6 +37,10 @@ class Shipment(db.Model):
     status_at = mapped_column(UTCDateTime, nullable=True)
     eta = mapped_column(UTCDateTime, nullable=True)
     eta_observed_at = mapped_column(UTCDateTime, nullable=True)
+    # The pushes' ETAs smoothed (app/eta/smoothing.py) and that estimate's variance (minutes²): what texts read
+    # for a carrier whose single pushes scatter.
+    eta_smoothed = mapped_column(UTCDateTime, nullable=True)
+    eta_variance: Mapped[float | None] = mapped_column(Float, nullable=True)
     route_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     stop_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
     notify: Mapped[bool] = mapped_column(Boolean, default=True)

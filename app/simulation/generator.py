@@ -11,6 +11,13 @@ The day is simulated mechanically, so its noise has the shape real ETAs have:
   (after newer ones); delivered scans reach us up to 90 s late, a few several minutes late.
 - The shop promised one window for the whole route; the last ~5 % of stops run past it.
 
+Two families of ETA noise (`eta_noise`), because carriers differ and the model must learn either:
+- "planner" (the default, above): each push is the plan from the van's last scan, so an ETA drifts toward
+  the truth as the legs are driven, and jams and long stops surprise it. The latest ETA is the best one.
+- "scatter" (the noise the issue describes): each push scatters around the true arrival on its own, by
+  12 % of the time left plus a minute (normal), as a planner with a good traffic model but a jittery
+  GPS feed does: it foresees jams, but no single push is to be trusted, and averaging pushes helps.
+
 Pure: no Flask, no database. `generate_day` returns the requests in arrival order and the truth.
 """
 
@@ -37,6 +44,8 @@ LATE_STOP_SHARE = 0.05  # the shop's promise is such that this share of stops ru
 BIAS_SPREAD, BIAS_MEMORY = 0.06, 0.9  # the planner's traffic bias (share of the time left), AR(1) per push
 JITTER_MINUTES, JITTER_SHARE = 0.5, 0.02  # per stop and push: this, plus this share of the time left
 WILD_SHARE = 0.002  # a wild guess: off by -30 %..+50 % of the time left
+SCATTER_SHARE, SCATTER_MINUTES = 0.12, 1.0  # "scatter" noise: sd of a push's error, share of time left + this
+ETA_NOISE = ("planner", "scatter")
 PUSH_EVERY = (30.0, 60.0)  # seconds between route pushes
 DUPLICATE_SHARE, LATE_SHARE = 0.05, 0.05
 SCAN_DELAY, LATE_SCAN_SHARE, LATE_SCAN_MINUTES = (5.0, 90.0), 0.03, (3.0, 12.0)
@@ -78,14 +87,17 @@ def _true_arrivals(rng: random.Random, planned: list[float], route: float) -> tu
 class _Planner:
     """The carrier's route planner: planned speed from the van's last scan, plus its own noise."""
 
-    def __init__(self, rng: random.Random, planned: list[float], arrivals: list[float]):
-        self.rng, self.arrivals, self.bias = rng, arrivals, 0.0
+    def __init__(self, rng: random.Random, planned: list[float], arrivals: list[float], noise: str = "planner"):
+        self.rng, self.arrivals, self.bias, self.noise = rng, arrivals, 0.0, noise
         self.prefix = [0.0, *accumulate(planned)]  # prefix[k + 1] = planned minutes to position k
 
     def etas(self, t: float) -> dict[int, float]:
         """Return the ETA (minutes after departure) of every position not yet reached at t."""
         rng = self.rng
         done = bisect_right(self.arrivals, t)  # arrivals grow with position: the van's progress
+        if self.noise == "scatter":
+            return {k: max(self.arrivals[k] + rng.gauss(0, SCATTER_SHARE * (self.arrivals[k] - t) + SCATTER_MINUTES), t)
+                    for k in range(done, len(self.arrivals))}
         last = self.arrivals[done - 1] if done else 0.0
         # Overdue for the next stop (a jam, a long stop): the planner says "any minute now".
         next_eta = max(last + self.prefix[done + 1] - self.prefix[done], t + 0.5)
@@ -102,8 +114,10 @@ class _Planner:
 
 
 def generate_day(seed: int, stops: int = 120, carrier: str = "simcarrier", day: date = DEFAULT_DAY,
-                 tz: str = "Europe/Amsterdam", route_minutes: float | None = None) -> Day:
+                 tz: str = "Europe/Amsterdam", route_minutes: float | None = None, eta_noise: str = "planner") -> Day:
     """Return one noisy delivery day (shipments, scans, route ETA pushes) and its truth; same seed, same day."""
+    if eta_noise not in ETA_NOISE:
+        raise ValueError(f"eta_noise must be one of {ETA_NOISE}, got {eta_noise!r}")
     rng, zone = random.Random(seed), ZoneInfo(tz)
     route = route_minutes or stops * MINUTES_PER_STOP
     depart = _local(day, 9, 0, zone)
@@ -127,7 +141,7 @@ def generate_day(seed: int, stops: int = 120, carrier: str = "simcarrier", day: 
         "recipient": {"phone": phones[i], "name": f"Klant {i}"},
         "window": {"start": _iso(depart, zone), "end": _iso(window_end, zone)}}) for i in range(stops)]
     requests += _scans(rng, numbers, when, _local(day, 8, 45, zone), zone)
-    pushes, extra = _pushes(rng, _Planner(rng, planned, arrivals), numbers, actual_order, swap_pos, swap_at,
+    pushes, extra = _pushes(rng, _Planner(rng, planned, arrivals, eta_noise), numbers, actual_order, swap_pos, swap_at,
                             depart, route_etas_path(f"R-{day.isoformat()}-{seed}"), zone)
     requests += pushes
     requests.sort(key=lambda r: r.at)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.eta.smoothing import texts_eta
 from app.extensions import db
 from app.ingestion.eta_learning import carrier_calibration
 from app.messaging.compose import first_name
@@ -40,15 +41,18 @@ def page_facts(shipment: Shipment, *, light: bool = False) -> PageFacts:
     ended_at = None
     if shipment.status in ENDED:
         ended_at = shipment.cancelled_at or shipment.status_at or shipment.updated_at
+    calibration = carrier_calibration(shipment.carrier_id) if shipment.eta else None
+    # The ETA the texts read: the smoothed one where the carrier's pushes scatter (app/eta/smoothing.py).
+    eta = texts_eta(shipment.eta, shipment.eta_smoothed, bool(calibration and calibration.smoothed))
     facts = dict(status=shipment.status, shop_name=shop.name,
                  language=shipment.recipient_language or shop.language, timezone=shop.timezone,
                  first_name=first_name(shipment.recipient_name), city=shipment.recipient_city,
-                 tone=(shop.branding or {}).get("tone") or "warm", eta=shipment.eta,
+                 tone=(shop.branding or {}).get("tone") or "warm", eta=eta,
                  window_start=shipment.window_start, window_end=shipment.window_end,
                  announced_start=shipment.announced_start, announced_end=shipment.announced_end,
                  delay_announced=shipment.last_delay_eta is not None, instruction=shipment.instruction,
                  extras=shop.extras or {}, created_at=shipment.created_at, ended_at=ended_at,
-                 calibration=carrier_calibration(shipment.carrier_id) if shipment.eta else None)
+                 calibration=calibration)
     if light:
         return PageFacts(**facts)
     history = db.session.execute(select(StatusEvent.status, StatusEvent.occurred_at).where(

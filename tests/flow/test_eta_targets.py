@@ -29,11 +29,14 @@ def _learn_from_generated_days(db, carrier: Carrier) -> None:
     rows = []
     for offset, seed in enumerate(LEARN_SEEDS):
         day = generate_day(seed, stops=120, day=DEFAULT_DAY - timedelta(days=len(LEARN_SEEDS) - offset))
+        smoothed = heard_etas(day, smoothed=True)
         for route_id, heard in heard_etas(day).items():
             rows += [EtaObservation(carrier_id=carrier.id, shipment_id=f"{seed}-{h.shipment_id}"[-32:],
                                     route_id=route_id, attempt=1, lead_bin=lead_bin(h.lead_minutes),
                                     lead_minutes=h.lead_minutes, observed_at=h.observed_at, arrived_at=h.arrived_at,
-                                    eta=h.arrived_at - timedelta(minutes=h.error_minutes)) for h in heard]
+                                    eta=h.arrived_at - timedelta(minutes=h.error_minutes),
+                                    smoothed_eta=s.arrived_at - timedelta(minutes=s.error_minutes))
+                     for h, s in zip(heard, smoothed[route_id], strict=True)]
     db.session.add_all(rows)
     db.session.commit()
     assert learn_eta_errors(DEFAULT_DAY_START) == 1

@@ -1,0 +1,94 @@
+"""One stop's ETAs, pushed every minute, smoothed into one estimate: a one-dimensional Kalman filter. Pure.
+
+Carriers' ETAs are noisy in two different ways, and which one a carrier's are decides what to believe:
+- *Drifting*: each push is the plan from the van's last scan. It moves toward the truth as the legs are
+  driven, so the latest push knows most and an average of older ones only lags.
+- *Scattering*: each push jitters around the true arrival on its own (a jittery GPS feed, a traffic model
+  that resamples). No single push is to be trusted, and the average of the last several is far better:
+  at 15 minutes out, one push is off by about 3 minutes, the smoothed estimate by about 1.
+
+The filter keeps, per stop, the estimate and its variance. Between pushes the truth may move (the van met
+traffic): the variance grows by DRIFT per minute. A push at lead L counts with the variance of one push,
+(PUSH_SHARE * L + PUSH_MINUTES)^2 (the issue's 12 % of the time left plus a minute). A push further from
+the estimate than RESET_SD standard deviations is a change the filter was not told about (stops
+re-sequenced, a jam cleared): the estimate restarts from it.
+
+Both are kept. Learning (app/ingestion/eta_learning.py) measures, from the carrier's delivered stops,
+which of the two errs less at the leads where texts are decided, and the carrier's calibration says which
+one its texts read (`Calibration.smoothed`, `texts_eta`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.eta.calibration import lead_bin, spread
+
+PUSH_SHARE, PUSH_MINUTES = 0.12, 1.0
+DRIFT = 0.2  # minutes² per minute: how fast the true arrival may wander between pushes
+RESET_SD = 4.0
+# Texts are decided 5 to 40 minutes out (arriving soon, the last delays): the estimator that errs less
+# there wins, by at least PAYS_BY (a tie keeps what the carrier said), on at least EVIDENCE stops per lead.
+DECIDING_LEADS = (7.5, 15.0, 30.0)
+PAYS_BY = 0.9
+EVIDENCE = 100
+
+
+@dataclass(frozen=True)
+class Smoothed:
+    """The smoothed ETA of one stop and its variance (minutes²), as of the push observed at `observed_at`."""
+
+    eta: datetime
+    variance: float
+    observed_at: datetime
+
+
+def _push_variance(eta: datetime, observed_at: datetime) -> float:
+    lead = max((eta - observed_at).total_seconds() / 60, 0.0)
+    return (PUSH_SHARE * lead + PUSH_MINUTES) ** 2
+
+
+def smooth(previous: Smoothed | None, eta: datetime, observed_at: datetime) -> Smoothed:
+    """Return the estimate after a push saying `eta`, observed at `observed_at` (later than the previous)."""
+    noise = _push_variance(eta, observed_at)
+    if previous is None or observed_at <= previous.observed_at:
+        return Smoothed(eta, noise, observed_at)
+    elapsed = (observed_at - previous.observed_at).total_seconds() / 60
+    prior = previous.variance + DRIFT * elapsed
+    innovation = (eta - previous.eta).total_seconds() / 60
+    if innovation * innovation > RESET_SD * RESET_SD * (prior + noise):
+        return Smoothed(eta, noise, observed_at)
+    gain = prior / (prior + noise)
+    return Smoothed(previous.eta + timedelta(minutes=gain * innovation), (1 - gain) * prior, observed_at)
+
+
+def texts_eta(eta: datetime | None, smoothed: datetime | None, use_smoothed: bool) -> datetime | None:
+    """Return the ETA texts and windows read: the smoothed one where the carrier's calibration chose it."""
+    return smoothed if use_smoothed and smoothed is not None else eta
+
+
+def smoothing_pays(latest: Iterable[tuple[float, float]], smoothed: Iterable[tuple[float, float]]) -> bool:
+    """Tell whether the smoothed ETA erred clearly less than the latest push, from (lead, error) minutes.
+
+    Measured on the data alone (the calibrations lean on a shared prior for weeks): per deciding lead bin,
+    the spread of the errors between their 5th and 95th percentiles, in the calibration's score units.
+    """
+    def spreads(pairs: Iterable[tuple[float, float]]) -> list[float] | None:
+        bins: dict[int, list[float]] = {lead_bin(lead): [] for lead in DECIDING_LEADS}
+        for lead, error in pairs:
+            scores = bins.get(lead_bin(lead))
+            if scores is not None:
+                scores.append(error / spread(lead))
+        if any(len(scores) < EVIDENCE for scores in bins.values()):
+            return None
+        return [_range(sorted(scores)) for scores in bins.values()]
+
+    ours, theirs = spreads(smoothed), spreads(latest)
+    return ours is not None and theirs is not None and sum(ours) <= PAYS_BY * sum(theirs)
+
+
+def _range(ordered: list[float], tail: float = 0.05) -> float:
+    n = len(ordered)
+    return ordered[min(n - 1, int((1 - tail) * n))] - ordered[int(tail * n)]
