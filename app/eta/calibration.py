@@ -37,6 +37,8 @@ SPREAD_SHARE, SPREAD_MINUTES = 0.15, 3.0
 # Beyond 8 hours (a route planned the evening before) the error is about the day's plan, not the
 # hours in between: the spread stops growing there.
 MAX_SPREAD_LEAD = 480.0
+# Where a bin's residuals sit when it has none of its own: at its upper edge (the first ETA heard in it).
+UPPER_EDGES = (*(float(edge) for edge in LEAD_BINS[1:]), 480.0)
 VERSION = 1
 
 # The prior's score distribution, as (cumulative probability, score) points, linear between.
@@ -124,6 +126,8 @@ class Calibration:
     counts: tuple[int, ...]
     warm: tuple[tuple[float, ...], ...] | None = None
     smoothed: bool = False
+    # Per bin, the median lead its residuals were taken at (see `table`); a bin without any: its upper edge.
+    leads: tuple[float, ...] = UPPER_EDGES
 
     @property
     def centre(self) -> tuple[float, ...]:
@@ -132,21 +136,21 @@ class Calibration:
 
     def with_warm(self, warm: Calibration) -> Calibration:
         """Return this calibration carrying `warm`'s quantiles as its route-corrected ones."""
-        return Calibration(self.quantiles, self.counts, warm.quantiles, self.smoothed)
+        return Calibration(self.quantiles, self.counts, warm.quantiles, self.smoothed, self.leads)
 
     def for_route(self, day) -> Calibration:
         """Return the calibration for a route whose day so far is `day` (a RouteDay, or None: not known)."""
         if day is None or not day.warm or self.warm is None:
             return self
         return Calibration(tuple(tuple(q + offset for q in table) for table, offset in zip(
-            self.warm, day.offsets, strict=True)), self.counts, smoothed=self.smoothed)
+            self.warm, day.offsets, strict=True)), self.counts, smoothed=self.smoothed, leads=self.leads)
 
     def to_json(self) -> dict:
         """Return a JSON-ready dict (stored per carrier)."""
         data = {"version": VERSION, "bins": list(LEAD_BINS), "probs_step": 0.005,
                 "spread": [SPREAD_SHARE, SPREAD_MINUTES], "counts": list(self.counts),
                 "quantiles": [list(q) for q in self.quantiles],
-                "estimator": "smoothed" if self.smoothed else "latest"}
+                "estimator": "smoothed" if self.smoothed else "latest", "leads": list(self.leads)}
         if self.warm is not None:
             data["warm"] = [list(q) for q in self.warm]
         return data
@@ -162,16 +166,37 @@ class Calibration:
         warm = tuple(tuple(float(v) for v in q) for q in data["warm"]) if data.get("warm") else None
         if warm is not None and (len(warm) != len(LEAD_BINS) or any(len(q) != len(PROBS) for q in warm)):
             warm = None
-        return cls(quantiles, tuple(int(c) for c in data["counts"]), warm, data.get("estimator") == "smoothed")
+        leads = tuple(float(v) for v in data.get("leads") or UPPER_EDGES)
+        if len(leads) != len(LEAD_BINS) or any(b >= a for a, b in zip(leads[1:], leads, strict=False)):
+            leads = UPPER_EDGES
+        return cls(quantiles, tuple(int(c) for c in data["counts"]), warm, data.get("estimator") == "smoothed", leads)
+
+    def table(self, lead_minutes: float) -> tuple[float, ...]:
+        """Return the score quantiles at this lead, read between the bins' own leads.
+
+        A bin's residuals are those of the first ETA heard in it, so most were taken near its upper edge (a
+        stop enters 10-20 from above, at 19.9 minutes): each bin stands for the median lead of its residuals,
+        and a lead between two of those reads between their quantiles. Measured on generated days: read
+        from its bin alone, "about N minutes" 13 minutes out took the errors of 20 minutes out.
+        """
+        leads = self.leads
+        i = bisect_right(leads, lead_minutes)
+        if i == 0:
+            return self.quantiles[0]
+        if i == len(leads):
+            return self.quantiles[-1]
+        share = (lead_minutes - leads[i - 1]) / (leads[i] - leads[i - 1])
+        below, above = self.quantiles[i - 1], self.quantiles[i]
+        return tuple(x + share * (y - x) for x, y in zip(below, above, strict=True))
 
     def quantile(self, lead_minutes: float, p: float) -> float:
         """Return the p-quantile of the error (minutes, + is late) at this lead."""
-        table = self.quantiles[lead_bin(lead_minutes)]
+        table = self.table(lead_minutes)
         return _interpolate(p, PROBS, table) * spread(lead_minutes)
 
     def cdf(self, lead_minutes: float, error_minutes: float) -> float:
         """Return the probability that the error at this lead is at most `error_minutes`."""
-        table = self.quantiles[lead_bin(lead_minutes)]
+        table = self.table(lead_minutes)
         score = error_minutes / spread(lead_minutes)
         if score < table[0]:
             return PROBS[0] * 0.5  # beyond the stored tail: small, never certain
@@ -185,7 +210,7 @@ class Calibration:
 
     def interval(self, lead_minutes: float, coverage: float) -> tuple[float, float]:
         """Return the shortest (early, late) error interval in minutes holding `coverage`."""
-        table = self.quantiles[lead_bin(lead_minutes)]
+        table = self.table(lead_minutes)
         steps = round(coverage / 0.005 + 1e-9)
         if coverage > 0.99 or steps < 1:
             raise ValueError(f"coverage must lie in (0, 0.99], got {coverage}")
@@ -209,14 +234,28 @@ def fit(residuals: Iterable[tuple[float, float]], strength: float = PRIOR_STRENG
     `smoothed`: the residuals are the smoothed ETA's (app/eta/smoothing.py), not the latest push's.
     """
     scores: list[list[float]] = [[] for _ in LEAD_BINS]
+    leads: list[list[float]] = [[] for _ in LEAD_BINS]
     for lead, error in residuals:
-        scores[lead_bin(lead)].append(error / spread(lead))
+        b = lead_bin(lead)
+        scores[b].append(error / spread(lead))
+        leads[b].append(lead)
     for bin_scores in scores:
         bin_scores.sort()
     weight = None if days is None else per_day * max(days, 1)
     priors = [_as_prior(table) for table in prior.quantiles] if prior else [(_PRIOR_P, _PRIOR_SCORE)] * len(LEAD_BINS)
     return Calibration(tuple(_bin_quantiles(s, strength, weight, p) for s, p in zip(scores, priors, strict=True)),
-                       tuple(len(s) for s in scores), smoothed=smoothed)
+                       tuple(len(s) for s in scores), smoothed=smoothed, leads=_bin_leads(leads))
+
+
+def _bin_leads(leads: list[list[float]]) -> tuple[float, ...]:
+    """Return each bin's median lead (its upper edge when empty), kept strictly increasing."""
+    out: list[float] = []
+    for b, values in enumerate(leads):
+        values.sort()
+        low = LEAD_BINS[b] if b else 0.0
+        here = values[len(values) // 2] if values else UPPER_EDGES[b]
+        out.append(max(here, low, out[-1] + 0.01 if out else here))
+    return tuple(out)
 
 
 PRIOR = Calibration(tuple(_bin_quantiles([], PRIOR_STRENGTH) for _ in LEAD_BINS), tuple(0 for _ in LEAD_BINS))

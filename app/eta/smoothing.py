@@ -9,7 +9,8 @@ Carriers' ETAs are noisy in two different ways, and which one a carrier's are de
 
 The filter keeps, per stop, the estimate and its variance. Between pushes the truth may move (the van met
 traffic): the variance grows by DRIFT per minute. A push at lead L counts with the variance of one push,
-(PUSH_SHARE * L + PUSH_MINUTES)^2 (the issue's 12 % of the time left plus a minute). A push further from
+(PUSH_SHARE * L + PUSH_MINUTES)^2 (the issue's 12 % of the time left plus a minute), L read off the
+estimate so far. A push further from
 the estimate than RESET_SD standard deviations is a change the filter was not told about (stops
 re-sequenced, a jam cleared): the estimate restarts from it.
 
@@ -52,14 +53,18 @@ def _push_variance(eta: datetime, observed_at: datetime) -> float:
 
 def smooth(previous: Smoothed | None, eta: datetime, observed_at: datetime) -> Smoothed:
     """Return the estimate after a push saying `eta`, observed at `observed_at` (later than the previous)."""
-    noise = _push_variance(eta, observed_at)
-    if previous is None or observed_at <= previous.observed_at:
-        return Smoothed(eta, noise, observed_at)
+    if previous is not None and observed_at <= previous.observed_at:
+        return previous  # a push older than one already heard says nothing new
+    if previous is None:
+        return Smoothed(eta, _push_variance(eta, observed_at), observed_at)
+    # The push's variance from the estimate's lead, not its own: weighing by its own would favour the pushes
+    # that happen to say "earlier" (a smaller lead, a smaller variance) and leave the estimate early.
+    noise = _push_variance(previous.eta, observed_at)
     elapsed = (observed_at - previous.observed_at).total_seconds() / 60
     prior = previous.variance + DRIFT * elapsed
     innovation = (eta - previous.eta).total_seconds() / 60
     if innovation * innovation > RESET_SD * RESET_SD * (prior + noise):
-        return Smoothed(eta, noise, observed_at)
+        return Smoothed(eta, _push_variance(eta, observed_at), observed_at)
     gain = prior / (prior + noise)
     return Smoothed(previous.eta + timedelta(minutes=gain * innovation), (1 - gain) * prior, observed_at)
 

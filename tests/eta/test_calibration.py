@@ -119,3 +119,16 @@ def test_current_window_is_the_window_at_the_current_lead():
 @pytest.mark.parametrize(("lead", "expected"), [(-10, 0), (0, 0), (4.9, 0), (5, 1), (79, 4), (320, 7), (5000, 7)])
 def test_lead_bins(lead, expected):
     assert lead_bin(lead) == expected
+
+
+def test_a_lead_between_two_bins_reads_between_their_errors():
+    # As ingestion keeps them: the first ETA heard in a bin, just under its upper edge; errors grow with the lead.
+    pairs = [(edge - 0.1, 0.4 * edge + 0.2 * k) for edge in (5, 10, 20, 40) for k in range(-50, 51)]
+    calibration = fit(pairs, strength=1)  # the data alone, nearly
+    assert calibration.leads[1:3] == pytest.approx((9.9, 19.9))
+    at_10, at_15, at_20 = (calibration.quantile(lead, 0.5) for lead in (9.9, 15, 19.9))
+    assert at_10 == pytest.approx(4.0, abs=0.3) and at_20 == pytest.approx(8.0, abs=0.6)
+    assert at_10 < at_15 < at_20  # not 20 minutes' error for a van 15 minutes away
+    assert Calibration.from_json(calibration.to_json()).leads == calibration.leads
+    stored = calibration.to_json() | {"leads": [1, 1, 1, 1, 1, 1, 1, 1]}  # not increasing: the edges stand in
+    assert Calibration.from_json(stored).leads == Calibration.from_json(PRIOR.to_json()).leads

@@ -58,7 +58,7 @@ def replay(calibration: Calibration, day: list[Heard]) -> tuple[list[bool], list
 
 def test_corrected_windows_hold_on_unseen_days_and_are_narrower():
     calibration = learn(range(1, 21))
-    cold_only = Calibration(calibration.quantiles, calibration.counts)
+    cold_only = Calibration(calibration.quantiles, calibration.counts, leads=calibration.leads)
     held, warm_widths, cold_held, cold_widths = [], [], [], []
     for seed in range(101, 111):
         day_held, day_widths = replay(calibration, synthetic_day(seed))

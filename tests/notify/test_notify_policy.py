@@ -156,7 +156,7 @@ def test_arriving_soon_is_due_when_the_van_is_likely_near_not_when_its_eta_says_
     runs_late = fit([(lead, 4.0) for lead in range(0, 60) for _ in range(100)])
     eta = NOW + minutes(13)  # likely 17 minutes away
     assert decide_on_eta(shipment(eta=eta, calibration=runs_late), NOW) == []
-    assert kinds(decide_on_eta(shipment(eta=eta, calibration=runs_late), NOW + minutes(2))) == ["arriving_soon"]
+    assert kinds(decide_on_eta(shipment(eta=eta, calibration=runs_late), NOW + minutes(3))) == ["arriving_soon"]
 
 
 def test_arriving_soon_tells_a_short_window_that_becomes_the_promise():
