@@ -15,7 +15,7 @@ import argparse
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from app.eta import Calibration, fit, lead_bin
+from app.eta import Calibration, current_window, fit, lead_bin
 from app.eta.route_day import Heard, RouteDayBuilder, corrected_residuals
 from app.eta.smoothing import smooth, smoothing_pays, texts_eta
 from app.notify.policy import ShipmentState, decide_on_eta
@@ -33,9 +33,21 @@ def _told(kind: str, context: dict):
     return None
 
 
-def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], dict[bool, list[Heard]]]:
-    """Run one day through the policy; return each stop's day and the ETAs heard (with their outcome), both
-    the latest pushes' (False) and the smoothed ones' (True)."""
+def _page_window(state: ShipmentState, now: datetime, calibration: Calibration | None,
+                 arrival: datetime) -> tuple[float, bool]:
+    """The tracking page's window (app/tracking/service.py: the live calibrated one, carrier model, once it fits
+    in the told one): its width in minutes and whether the van came inside it."""
+    told = (state.window_start, state.window_end)
+    live = current_window(state.eta, now, calibration)
+    window = live if told[0] <= live[0] and live[1] <= told[1] else told
+    return (window[1] - window[0]).total_seconds() / 60, window[0] <= arrival <= window[1]
+
+
+def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], dict[bool, list[Heard]], list]:
+    """Run one day through the policy; return each stop's day, the ETAs heard (with their outcome), both
+    the latest pushes' (False) and the smoothed ones' (True), and per stop the tracking page's window an hour
+    before the van came (width, held)."""
+    pages: dict[str, tuple[float, bool]] = {}
     states: dict[str, ShipmentState] = {}
     observed: dict[str, datetime] = {}
     texts: dict[str, list[TextSeen]] = {}
@@ -100,13 +112,16 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
                     if told and (decision.kind != "out_for_delivery" or decision.context["window_source"] == "eta"):
                         state = replace(state, window_start=told[0], window_end=told[1])
                 states[number] = state
+                arrival = day.truth[number].arrival
+                if number not in pages and arrival - now <= timedelta(minutes=60) and state.window_end is not None:
+                    pages[number] = _page_window(state, now, calibration, arrival)
     stops = [StopDay(arrivals.get(n), tuple(t), first_push.get(n)) for n, t in texts.items()]
     outcomes = {kind: [Heard(n, (used - seen).total_seconds() / 60, (arrivals[n] - used).total_seconds() / 60,
                              seen, arrivals[n])
                        for (n, _), (lead, eta, seen, eta_smoothed) in heard.items() if n in arrivals
                        for used in [texts_eta(eta, eta_smoothed, kind)]]
                 for kind in (False, True)}
-    return stops, outcomes
+    return stops, outcomes, list(pages.values())
 
 
 def learn(days: list[dict[bool, list[Heard]]]) -> Calibration:
@@ -135,21 +150,25 @@ def main() -> None:
     calibration = None
     for offset, seed in enumerate(_seeds(args.learn)):
         day = generate_day(seed, args.stops, day=DEFAULT_DAY + timedelta(days=offset), eta_noise=args.eta_noise)
-        _, outcomes = simulate(day, calibration)
+        _, outcomes, _ = simulate(day, calibration)
         learnt.append(outcomes)
         calibration = learn(learnt)
     print(f"estimator: {'smoothed' if calibration and calibration.smoothed else 'latest'}")
-    pooled = []
+    pooled, pages = [], []
     for seed in _seeds(args.seeds):
         day = generate_day(seed, args.stops, day=date(2026, 12, 15), eta_noise=args.eta_noise)
-        stops, _ = simulate(day, calibration)
+        stops, _, day_pages = simulate(day, calibration)
         card = score(stops)
         print(f"seed {seed}: held last {card.last_window_held:.3f} morning {card.morning_window_held:.3f} "
               f"width {card.morning_width_median}/{card.last_width_median} false {card.false_delay_texts} "
               f"late {card.late_stops}/{card.late_warned} soon {card.soon_in_target:.3f} "
               f"about {card.about_within:.3f} ({card.about_median_error:+.1f})")
         pooled += stops
+        pages += day_pages
     print(format_scorecard(score(pooled)))
+    widths = sorted(width for width, _ in pages)
+    print(f"tracking page an hour ahead: window width median {widths[len(widths) // 2]:.0f} min, "
+          f"held {sum(held for _, held in pages) / len(pages):.1%} (of {len(pages)})")
 
 
 if __name__ == "__main__":
