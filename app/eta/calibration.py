@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 LEAD_BINS = (0, 5, 10, 20, 40, 80, 160, 320)  # lower edges, minutes; the last bin is open-ended
 PROBS = tuple(round(0.005 * i, 3) for i in range(1, 200))  # 0.005 .. 0.995
@@ -110,6 +110,7 @@ def _bin_quantiles(scores: list[float], strength: float, weight: float | None = 
 
 
 MEDIAN = PROBS.index(0.5)
+INTERVALS_KEPT = 2048  # per calibration: every lead of a day at 0.1 minute and a few coverages
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,9 @@ class Calibration:
     smoothed: bool = False
     # Per bin, the median lead its residuals were taken at (see `table`); a bin without any: its upper edge.
     leads: tuple[float, ...] = UPPER_EDGES
+    # Intervals already computed, by (lead in tenths of a minute, coverage): a route push asks for the windows
+    # of dozens of stops at nearby leads, and each costs a pass over an interpolated table.
+    _intervals: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def centre(self) -> tuple[float, ...]:
@@ -216,14 +220,22 @@ class Calibration:
         return PROBS[i - 1] + (PROBS[i] - PROBS[i - 1]) * (score - x0) / (x1 - x0)
 
     def interval(self, lead_minutes: float, coverage: float) -> tuple[float, float]:
-        """Return the shortest (early, late) error interval in minutes holding `coverage`."""
-        table = self.table(lead_minutes)
+        """Return the shortest (early, late) error interval in minutes holding `coverage` (lead to 0.1 minute)."""
+        key = (round(lead_minutes * 10), coverage)
+        found = self._intervals.get(key)
+        if found is not None:
+            return found
         steps = round(coverage / 0.005 + 1e-9)
         if coverage > 0.99 or steps < 1:
             raise ValueError(f"coverage must lie in (0, 0.99], got {coverage}")
+        lead_minutes = key[0] / 10
+        table = self.table(lead_minutes)
         best = min(range(len(PROBS) - steps), key=lambda i: table[i + steps] - table[i])
         unit = spread(lead_minutes)
-        return table[best] * unit, table[best + steps] * unit
+        if len(self._intervals) >= INTERVALS_KEPT:
+            self._intervals.clear()
+        found = self._intervals[key] = (table[best] * unit, table[best + steps] * unit)
+        return found
 
 
 def _as_prior(table: tuple[float, ...]) -> tuple[tuple[float, ...], tuple[float, ...]]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import ARRAY, String, any_, bindparam, case, func, or_, select, text, update
 
 from app.eta.smoothing import Smoothed, smooth, texts_eta
 from app.extensions import db
@@ -73,12 +73,16 @@ _UPDATE_EACH = (update(_table)
                         # a single stop's update without a route keeps the route it was on
                         route_id=func.coalesce(bindparam("b_route"), _table.c.route_id),
                         stop_sequence=bindparam("b_sequence"), status=bindparam("b_status"),
-                        updated_at=bindparam("b_now")))
-# PostgreSQL: the whole route in one statement instead of one per stop.
+                        updated_at=case((_table.c.status != bindparam("b_status"), bindparam("b_now")),
+                                        else_=_table.c.updated_at)))
+# PostgreSQL: the whole route in one statement instead of one per stop. A push that only moves ETAs leaves
+# updated_at (indexed) alone: with no indexed column changed PostgreSQL updates the rows in place (HOT) instead of
+# adding an entry to each of the table's indexes for each of the route's stops, every minute. updated_at marks
+# changes to the record (status, recipient, settings); eta_observed_at says when the ETA last moved.
 _UPDATE_ALL = text("""
 UPDATE shipments AS s SET eta = v.eta, eta_observed_at = :observed, route_id = COALESCE(:route, s.route_id),
        eta_smoothed = v.smoothed, eta_variance = v.variance, stop_sequence = v.seq, status = v.status,
-       updated_at = :now
+       updated_at = CASE WHEN s.status IS DISTINCT FROM v.status THEN :now ELSE s.updated_at END
 FROM unnest(CAST(:ids AS varchar[]), CAST(:etas AS timestamptz[]), CAST(:smoothed AS timestamptz[]),
             CAST(:variances AS float8[]), CAST(:seqs AS int[]), CAST(:statuses AS varchar[]))
      AS v(id, eta, smoothed, variance, seq, status)
@@ -86,12 +90,20 @@ WHERE s.id = v.id AND (s.eta_observed_at IS NULL OR s.eta_observed_at < :observe
 """)
 
 
+def _one_of(column, values: list[str]):
+    """`column IN values`; on PostgreSQL as `= ANY(array)`: one parameter, so the statement text is the same
+    for every route and the driver parses it once, not a 150-placeholder statement per push."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam("one_of", values, type_=ARRAY(String)))
+    return column.in_(values)
+
+
 def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, stops: list[StopEta],
                 now: datetime) -> IngestResult:
     """Apply a route's (or one stop's) ETAs, queue the texts they call for, commit, enqueue."""
     by_number = {stop.tracking_number: stop for stop in stops}
     rows = db.session.execute(select(*_COLUMNS).where(
-        Shipment.carrier_id == carrier.id, Shipment.tracking_number.in_(by_number))
+        Shipment.carrier_id == carrier.id, _one_of(Shipment.tracking_number, list(by_number)))
         .order_by(Shipment.id).with_for_update()).all()
     result = IngestResult(unknown_parcels=sorted(set(by_number) - {row.tracking_number for row in rows}))
     shops: dict[str, Shop] = {}

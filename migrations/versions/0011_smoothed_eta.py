@@ -15,17 +15,15 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE on both PostgreSQL and SQLite (3.35+ drops columns): a SQLite batch rebuild of shipments would
+# lose its expression index (lower(recipient_name), migration 0005).
 def upgrade():
-    with op.batch_alter_table('shipments', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('eta_smoothed', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('eta_variance', sa.Float(), nullable=True))
-    with op.batch_alter_table('eta_observations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('smoothed_eta', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('shipments', sa.Column('eta_smoothed', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('shipments', sa.Column('eta_variance', sa.Float(), nullable=True))
+    op.add_column('eta_observations', sa.Column('smoothed_eta', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('eta_observations', schema=None) as batch_op:
-        batch_op.drop_column('smoothed_eta')
-    with op.batch_alter_table('shipments', schema=None) as batch_op:
-        batch_op.drop_column('eta_variance')
-        batch_op.drop_column('eta_smoothed')
+    for table, column in (('eta_observations', 'smoothed_eta'), ('shipments', 'eta_variance'),
+                          ('shipments', 'eta_smoothed')):
+        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')

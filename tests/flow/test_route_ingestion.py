@@ -203,3 +203,23 @@ def test_a_stray_scan_after_delivery_does_not_reopen_the_parcel(client, db, make
     client.post("/api/v1/carrier/events", json={"events": [back]}, headers=carrier_headers)
     db.session.expire_all()
     assert db.session.get(Shipment, shipment["id"]).status == "returned"
+
+
+def test_a_push_keeps_the_smoothed_eta_and_touches_the_record_only_when_the_status_moves(
+        client, db, make_shipment, carrier_headers, shop_headers):
+    shipment = make_shipment()
+    now = test_now()
+    _route(client, carrier_headers, "R1", now, [("3SBIJ0001", now + timedelta(minutes=90))])
+    row = db.session.get(Shipment, shipment["id"])
+    touched = row.updated_at  # the push put it on the route: out for delivery
+    assert row.status == "out_for_delivery" and row.eta_smoothed == now + timedelta(minutes=90)
+    # The next pushes only move the ETA: updated_at stays (PostgreSQL updates the row in place), the API says when
+    # the ETA last moved, and the smoothed ETA sits between the two pushes.
+    _route(client, carrier_headers, "R1", now + timedelta(minutes=1), [("3SBIJ0001", now + timedelta(minutes=97))])
+    db.session.expire_all()
+    row = db.session.get(Shipment, shipment["id"])
+    assert row.updated_at == touched and row.eta == now + timedelta(minutes=97)
+    assert now + timedelta(minutes=90) < row.eta_smoothed < now + timedelta(minutes=97)
+    assert 0 < row.eta_variance < (0.12 * 90 + 1) ** 2
+    out = client.get(f"/api/v1/shipments/{shipment['id']}", headers=shop_headers).get_json()
+    assert datetime.fromisoformat(out["eta_observed_at"]) == now + timedelta(minutes=1)
