@@ -16,8 +16,9 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from app.eta import Calibration, current_window, fit, lead_bin
+from app.eta.calibration import ESTIMATORS
 from app.eta.route_day import Heard, RouteDayBuilder, corrected_residuals
-from app.eta.smoothing import smooth, smoothing_pays, texts_eta
+from app.eta.smoothing import route_roughness, smooth, smoothing_pays, texts_eta
 from app.notify.policy import ShipmentState, decide_on_eta
 from app.simulation.day import EVENTS_PATH, SHIPMENTS_PATH, Day
 from app.simulation.generator import DEFAULT_DAY, generate_day
@@ -53,7 +54,7 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
     texts: dict[str, list[TextSeen]] = {}
     heard: dict[tuple[str, int], tuple[float, datetime, datetime, datetime]] = {}
     smoothed = {}
-    use_smoothed = bool(calibration and calibration.smoothed)
+    verdict = calibration.smoothed if calibration else None
     arrivals: dict[str, datetime] = {}
     first_push: dict[str, datetime] = {}
     builder = RouteDayBuilder(calibration.centre) if calibration else None
@@ -79,22 +80,27 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
                     if builder is not None:
                         for (stop, _), (lead, eta, _seen, eta_smoothed) in heard.items():
                             if stop == number:
-                                used = texts_eta(eta, eta_smoothed, use_smoothed)
+                                used = texts_eta(eta, eta_smoothed, None, verdict)
                                 builder.add(stop, (used - _seen).total_seconds() / 60, (at - used).total_seconds() / 60)
                         route_cal = calibration.for_route(builder.current())
         else:
             seen_at = datetime.fromisoformat(request.body["observed_at"])
+            fresh = []
             for stop in request.body["stops"]:
                 number, eta = stop["tracking_number"], datetime.fromisoformat(stop["eta"])
-                state = states[number]
-                if state.status == "delivered" or observed.get(number, seen_at - timedelta(1)) >= seen_at:
+                if states[number].status == "delivered" or observed.get(number, seen_at - timedelta(1)) >= seen_at:
                     continue
                 observed[number] = seen_at
+                smoothed[number] = smooth(smoothed.get(number), eta, seen_at)
+                fresh.append((number, eta))
+            rough = route_roughness(smoothed[number].roughness for number, _ in fresh)
+            for number, eta in fresh:
+                state = states[number]
                 first_push.setdefault(number, now)
                 lead = (eta - seen_at).total_seconds() / 60
-                smoothed[number] = smooth(smoothed.get(number), eta, seen_at)
                 heard.setdefault((number, lead_bin(lead)), (lead, eta, seen_at, smoothed[number].eta))
-                state = replace(state, eta=texts_eta(eta, smoothed[number].eta, use_smoothed),
+                own = smoothed[number].roughness if rough is None else rough
+                state = replace(state, eta=texts_eta(eta, smoothed[number].eta, own, verdict),
                                 status="out_for_delivery", calibration=route_cal, previous_eta=state.eta)
                 decisions = decide_on_eta(state, now)
                 if "out_for_delivery" not in state.sent and not decisions:
@@ -119,15 +125,16 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
     outcomes = {kind: [Heard(n, (used - seen).total_seconds() / 60, (arrivals[n] - used).total_seconds() / 60,
                              seen, arrivals[n])
                        for (n, _), (lead, eta, seen, eta_smoothed) in heard.items() if n in arrivals
-                       for used in [texts_eta(eta, eta_smoothed, kind)]]
+                       for used in [eta_smoothed if kind else eta]]
                 for kind in (False, True)}
     return stops, outcomes, list(pages.values())
 
 
 def learn(days: list[dict[bool, list[Heard]]]) -> Calibration:
     data = {kind: [(h.lead_minutes, h.error_minutes) for day in days for h in day[kind]] for kind in (False, True)}
-    kind = smoothing_pays(data[False], data[True])
-    cold = fit(data[kind], days=len(days), smoothed=kind)
+    verdict = smoothing_pays(data[False], data[True])
+    kind = bool(verdict)
+    cold = fit(data[kind], days=len(days), smoothed=verdict)
     corrected = [pair for day in days for pair in corrected_residuals(day[kind], cold.centre)]
     return cold.with_warm(fit(corrected, days=len(days), per_day=40, prior=cold)) if corrected else cold
 
@@ -153,7 +160,7 @@ def main() -> None:
         _, outcomes, _ = simulate(day, calibration)
         learnt.append(outcomes)
         calibration = learn(learnt)
-    print(f"estimator: {'smoothed' if calibration and calibration.smoothed else 'latest'}")
+    print(f"estimator: {ESTIMATORS[calibration.smoothed if calibration else None]}")
     pooled, pages = [], []
     for seed in _seeds(args.seeds):
         day = generate_day(seed, args.stops, day=date(2026, 12, 15), eta_noise=args.eta_noise)

@@ -110,6 +110,8 @@ def _bin_quantiles(scores: list[float], strength: float, weight: float | None = 
 
 
 MEDIAN = PROBS.index(0.5)
+ESTIMATORS = {True: "smoothed", False: "latest", None: "undecided"}
+_VERDICTS = {name: verdict for verdict, name in ESTIMATORS.items()}
 INTERVALS_KEPT = 2048  # per calibration: every lead of a day at 0.1 minute and a few coverages
 
 
@@ -120,13 +122,14 @@ class Calibration:
     `warm` (optional) are the quantiles of scores corrected by the route's bias of the day
     (app/eta/route_day.py); `for_route` turns them, shifted by a route's offsets, into the
     calibration its texts read. `smoothed` says whose errors these are: the carrier's latest ETA
-    (False) or the smoothed ETA (app/eta/smoothing.py), whichever erred less for this carrier.
+    (False) or the smoothed ETA (app/eta/smoothing.py), whichever erred less for this carrier; None
+    (undecided, too few deliveries): the latest's, and each stop's roughness picks the ETA.
     """
 
     quantiles: tuple[tuple[float, ...], ...]
     counts: tuple[int, ...]
     warm: tuple[tuple[float, ...], ...] | None = None
-    smoothed: bool = False
+    smoothed: bool | None = None
     # Per bin, the median lead its residuals were taken at (see `table`); a bin without any: its upper edge.
     leads: tuple[float, ...] = UPPER_EDGES
     # Intervals already computed, by (lead in tenths of a minute, coverage): a route push asks for the windows
@@ -154,7 +157,7 @@ class Calibration:
         data = {"version": VERSION, "bins": list(LEAD_BINS), "probs_step": 0.005,
                 "spread": [SPREAD_SHARE, SPREAD_MINUTES], "counts": list(self.counts),
                 "quantiles": [list(q) for q in self.quantiles],
-                "estimator": "smoothed" if self.smoothed else "latest", "leads": list(self.leads)}
+                "estimator": ESTIMATORS[self.smoothed], "leads": list(self.leads)}
         if self.warm is not None:
             data["warm"] = [list(q) for q in self.warm]
         return data
@@ -173,7 +176,7 @@ class Calibration:
         leads = tuple(float(v) for v in data.get("leads") or UPPER_EDGES)
         if len(leads) != len(LEAD_BINS) or any(b >= a for a, b in zip(leads[1:], leads, strict=False)):
             leads = UPPER_EDGES
-        return cls(quantiles, tuple(int(c) for c in data["counts"]), warm, data.get("estimator") == "smoothed", leads)
+        return cls(quantiles, tuple(int(c) for c in data["counts"]), warm, _VERDICTS.get(data.get("estimator")), leads)
 
     def table(self, lead_minutes: float) -> tuple[float, ...]:
         """Return the score quantiles at this lead, read between the bins' own leads.
@@ -245,7 +248,7 @@ def _as_prior(table: tuple[float, ...]) -> tuple[tuple[float, ...], tuple[float,
 
 def fit(residuals: Iterable[tuple[float, float]], strength: float = PRIOR_STRENGTH,
         days: int | None = None, per_day: float = PER_DAY, prior: Calibration | None = None,
-        smoothed: bool = False) -> Calibration:
+        smoothed: bool | None = None) -> Calibration:
     """Learn a calibration from (lead minutes, error minutes) pairs over `days` days, shrunk toward the prior.
 
     Without `days` every residual counts as independent (right for synthetic, unrelated errors).

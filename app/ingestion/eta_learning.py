@@ -120,7 +120,7 @@ def learn(lessons: dict[bool, Lessons], days: int) -> Calibration:
     """Pick the estimator that erred less, fit its cold calibration, then the warm one on the route-day-corrected
     residuals."""
     smoothed = smoothing_pays(lessons[False].pairs, lessons[True].pairs)
-    chosen = lessons[smoothed]
+    chosen = lessons[bool(smoothed)]  # undecided: the latest's errors (the wider), each stop picks its ETA
     cold = fit(chosen.pairs, days=days, smoothed=smoothed)
     corrected = [pair for day in chosen.route_days.values() for pair in corrected_residuals(day, cold.centre)]
     if not corrected:

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import ARRAY, String, any_, bindparam, case, func, or_, select, text, update
 
-from app.eta.smoothing import Smoothed, smooth, texts_eta
+from app.eta.smoothing import Smoothed, route_roughness, smooth, texts_eta
 from app.extensions import db
 from app.ingestion.eta_learning import carrier_calibration, observation, store_observations
 from app.ingestion.first_eta_wait import held_for_first_eta
@@ -28,9 +28,9 @@ from app.observability import metrics
 # On a driver's route today means out for delivery, whatever the last scan said.
 BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed", "failed_attempt")
 _FIELDS = ("id", "shop_id", "tracking_number", "status", "notify", "window_start", "window_end", "eta",
-           "eta_observed_at", "eta_smoothed", "eta_variance", "sent_kinds", "last_delay_eta", "recipient_phone",
-           "announced_start", "announced_end", "attempt", "recipient_name", "recipient_language", "tracking_token",
-           "order_ref", "status_at", "route_id")
+           "eta_observed_at", "eta_smoothed", "eta_variance", "eta_roughness", "sent_kinds", "last_delay_eta",
+           "recipient_phone", "announced_start", "announced_end", "attempt", "recipient_name", "recipient_language",
+           "tracking_token", "order_ref", "status_at", "route_id")
 _COLUMNS = tuple(getattr(Shipment, name) for name in _FIELDS)
 
 
@@ -53,15 +53,14 @@ class IngestResult:
                 "texts_queued": self.texts}
 
 
-def _updated(row, eta: datetime, observed_at: datetime, status: str, held: set[str],
-             use_smoothed: bool) -> SimpleNamespace:
-    """Return the row with the update applied: what the policy and the text composer read."""
-    before = Smoothed(row.eta_smoothed, row.eta_variance, row.eta_observed_at) if (
+def _updated(row, eta: datetime, observed_at: datetime, status: str, held: set[str]) -> SimpleNamespace:
+    """Return the row with the update applied (the smoothed ETA moved on too): what the policy and the composer read."""
+    before = Smoothed(row.eta_smoothed, row.eta_variance, row.eta_observed_at, row.eta_roughness or 0.0) if (
         row.eta_smoothed is not None and row.eta_variance is not None and row.eta_observed_at is not None) else None
     smoothed = smooth(before, eta, observed_at)
     return SimpleNamespace(**{**row._mapping, "eta": eta, "eta_smoothed": smoothed.eta,
-                              "eta_variance": smoothed.variance, "status": status, "held_for_eta": row.id in held,
-                              "previous_eta": texts_eta(row.eta, row.eta_smoothed, use_smoothed)})
+                              "eta_variance": smoothed.variance, "eta_roughness": smoothed.roughness,
+                              "status": status, "held_for_eta": row.id in held})
 
 
 _table = Shipment.__table__
@@ -70,6 +69,7 @@ _UPDATE_EACH = (update(_table)
                        or_(_table.c.eta_observed_at.is_(None), _table.c.eta_observed_at < bindparam("b_observed")))
                 .values(eta=bindparam("b_eta"), eta_observed_at=bindparam("b_observed"),
                         eta_smoothed=bindparam("b_smoothed"), eta_variance=bindparam("b_variance"),
+                        eta_roughness=bindparam("b_roughness"),
                         # a single stop's update without a route keeps the route it was on
                         route_id=func.coalesce(bindparam("b_route"), _table.c.route_id),
                         stop_sequence=bindparam("b_sequence"), status=bindparam("b_status"),
@@ -81,11 +81,12 @@ _UPDATE_EACH = (update(_table)
 # changes to the record (status, recipient, settings); eta_observed_at says when the ETA last moved.
 _UPDATE_ALL = text("""
 UPDATE shipments AS s SET eta = v.eta, eta_observed_at = :observed, route_id = COALESCE(:route, s.route_id),
-       eta_smoothed = v.smoothed, eta_variance = v.variance, stop_sequence = v.seq, status = v.status,
+       eta_smoothed = v.smoothed, eta_variance = v.variance, eta_roughness = v.roughness, stop_sequence = v.seq,
+       status = v.status,
        updated_at = CASE WHEN s.status IS DISTINCT FROM v.status THEN :now ELSE s.updated_at END
 FROM unnest(CAST(:ids AS varchar[]), CAST(:etas AS timestamptz[]), CAST(:smoothed AS timestamptz[]),
-            CAST(:variances AS float8[]), CAST(:seqs AS int[]), CAST(:statuses AS varchar[]))
-     AS v(id, eta, smoothed, variance, seq, status)
+            CAST(:variances AS float8[]), CAST(:roughness AS float8[]), CAST(:seqs AS int[]),
+            CAST(:statuses AS varchar[])) AS v(id, eta, smoothed, variance, roughness, seq, status)
 WHERE s.id = v.id AND (s.eta_observed_at IS NULL OR s.eta_observed_at < :observed)
 """)
 
@@ -107,21 +108,24 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
         .order_by(Shipment.id).with_for_update()).all()
     result = IngestResult(unknown_parcels=sorted(set(by_number) - {row.tracking_number for row in rows}))
     shops: dict[str, Shop] = {}
-    updates: list[SimpleNamespace] = []
     candidates: list[Due] = []
     observations: list[dict] = []
     # The carrier's model, corrected by what this route's delivered stops said about today (cached per change).
     calibration = route_calibration(carrier_calibration(carrier.id), route_id, now)
     held = held_for_first_eta([row.id for row in rows if row.eta is None])
-    for row in rows:
-        if row.status in TERMINAL or (row.eta_observed_at is not None and row.eta_observed_at >= observed_at):
-            result.stale += 1
-            continue
-        stop = by_number[row.tracking_number]
-        updated = _updated(row, stop.eta, observed_at, "out_for_delivery" if row.status in BEFORE_ROUTE else row.status,
-                           held, bool(calibration and calibration.smoothed))
-        updates.append(updated)
-        seen = observation(carrier.id, row, stop.eta, observed_at, route_id, updated.eta_smoothed)
+    fresh = [row for row in rows if row.status not in TERMINAL and (
+        row.eta_observed_at is None or row.eta_observed_at < observed_at)]
+    result.stale = len(rows) - len(fresh)
+    updates = [_updated(row, by_number[row.tracking_number].eta, observed_at,
+                        "out_for_delivery" if row.status in BEFORE_ROUTE else row.status, held) for row in fresh]
+    # Which ETA the texts read, while the carrier's model has no verdict: the route's pushes, all from one planner,
+    # say by their median roughness whether they scatter (app/eta/smoothing.py).
+    verdict, rough = (calibration.smoothed if calibration else None), route_roughness(u.eta_roughness for u in updates)
+    for row, updated in zip(fresh, updates, strict=True):
+        updated.route_roughness = rough
+        updated.previous_eta = texts_eta(row.eta, row.eta_smoothed, row.eta_roughness if rough is None else rough,
+                                         verdict)
+        seen = observation(carrier.id, row, updated.eta, observed_at, route_id, updated.eta_smoothed)
         if seen:
             observations.append(seen)
         shop = shops.get(row.shop_id) or shops.setdefault(row.shop_id, db.session.get(Shop, row.shop_id))
@@ -148,11 +152,13 @@ def _store(updates: list[SimpleNamespace], by_number: dict[str, StopEta], route_
         db.session.execute(_UPDATE_ALL, {
             "observed": observed_at, "route": route_id, "now": now, "ids": [row.id for row in updates],
             "etas": [row.eta for row in updates], "smoothed": [row.eta_smoothed for row in updates],
-            "variances": [row.eta_variance for row in updates], "statuses": [row.status for row in updates],
+            "variances": [row.eta_variance for row in updates], "roughness": [row.eta_roughness for row in updates],
+            "statuses": [row.status for row in updates],
             "seqs": [by_number[row.tracking_number].stop_sequence for row in updates]})
         return
     db.session.connection().execute(_UPDATE_EACH, [
         {"b_id": row.id, "b_eta": row.eta, "b_smoothed": row.eta_smoothed, "b_variance": row.eta_variance,
+         "b_roughness": row.eta_roughness,
          "b_observed": observed_at, "b_route": route_id,
          "b_sequence": by_number[row.tracking_number].stop_sequence, "b_status": row.status, "b_now": now}
         for row in updates])

@@ -33,13 +33,20 @@ def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int
         status=row.status, notify=row.notify and not getattr(row, "texts_paused", False), opted_out=opted_out,
         window_start=row.announced_start if told else row.window_start,
         window_end=row.announced_end if told else row.window_end,
-        eta=texts_eta(row.eta, getattr(row, "eta_smoothed", None), bool(calibration and calibration.smoothed)),
+        eta=texts_eta(row.eta, getattr(row, "eta_smoothed", None), _roughness(row),
+                      calibration.smoothed if calibration else None),
         lead_minutes=shop.lead_minutes,
         sent=frozenset(row.sent_kinds or ()),
         last_delay_eta=row.last_delay_eta, texts_today=texts_today, daily_cap=shop.daily_cap,
         enabled_statuses=frozenset(shop.status_texts or ()), two_way=shop.two_way, timezone=shop.timezone,
         calibration=calibration, status_at=row.status_at, held_for_eta=getattr(row, "held_for_eta", False),
         previous_eta=getattr(row, "previous_eta", None))
+
+
+def _roughness(row) -> float | None:
+    """The route's roughness when a push just said it, else the stop's own (app/eta/smoothing.py)."""
+    route = getattr(row, "route_roughness", None)
+    return route if route is not None else getattr(row, "eta_roughness", None)
 
 
 def opted_out_numbers(phones: set[str]) -> set[str]:

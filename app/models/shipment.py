@@ -41,6 +41,7 @@ class Shipment(db.Model):
     # for a carrier whose single pushes scatter.
     eta_smoothed = mapped_column(UTCDateTime, nullable=True)
     eta_variance: Mapped[float | None] = mapped_column(Float, nullable=True)
+    eta_roughness: Mapped[float | None] = mapped_column(Float, nullable=True)  # how much its pushes scatter
     route_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     stop_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
     notify: Mapped[bool] = mapped_column(Boolean, default=True)

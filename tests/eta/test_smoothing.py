@@ -7,7 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from app.eta import Calibration, fit
-from app.eta.smoothing import EVIDENCE, Smoothed, smooth, smoothing_pays, texts_eta
+from app.eta.smoothing import EVIDENCE, Smoothed, reads_smoothed, smooth, smoothing_pays, texts_eta
 
 START = datetime(2026, 6, 9, 9, 0, tzinfo=UTC)
 
@@ -90,18 +90,40 @@ def _residuals(seed: int, spread_at: float) -> list[tuple[float, float]]:
 def test_learning_picks_the_smoothed_eta_only_where_it_errs_clearly_less():
     latest = _residuals(1, 1.0)
     assert smoothing_pays(latest, _residuals(2, 0.4))
-    assert not smoothing_pays(latest, _residuals(3, 1.0))  # a tie keeps what the carrier said
-    assert not smoothing_pays(latest, _residuals(4, 1.5))
-    # Too few delivered stops to tell: the carrier's own ETA.
-    assert not smoothing_pays(latest[:EVIDENCE], _residuals(5, 0.4)[:EVIDENCE])
+    assert smoothing_pays(latest, _residuals(3, 1.0)) is False  # a tie keeps what the carrier said
+    assert smoothing_pays(latest, _residuals(4, 1.5)) is False
+    # Too few delivered stops to tell: undecided, each stop's roughness picks.
+    assert smoothing_pays(latest[:EVIDENCE], _residuals(5, 0.4)[:EVIDENCE]) is None
 
 
 def test_the_calibration_remembers_which_eta_its_errors_are_of():
-    smoothed = fit(_residuals(6, 0.5), smoothed=True)
-    assert Calibration.from_json(smoothed.to_json()).smoothed
-    assert not Calibration.from_json(fit(_residuals(6, 0.5)).to_json()).smoothed
-    assert smoothed.with_warm(smoothed).smoothed
+    for verdict in (True, False, None):
+        calibration = fit(_residuals(6, 0.5), smoothed=verdict)
+        assert Calibration.from_json(calibration.to_json()).smoothed is verdict
+        assert calibration.with_warm(calibration).smoothed is verdict
+    assert Calibration.from_json(fit([]).to_json() | {"estimator": "nonsense"}).smoothed is None
     eta, estimate = START, START + timedelta(minutes=2)
-    assert texts_eta(eta, estimate, True) == estimate
-    assert texts_eta(eta, estimate, False) == eta
-    assert texts_eta(eta, None, True) == eta  # a stop heard before smoothing existed
+    assert texts_eta(eta, estimate, 0.0, True) == estimate  # the carrier's verdict rules the stop's roughness
+    assert texts_eta(eta, estimate, 5.0, False) == eta
+    assert texts_eta(eta, estimate, 1.0, None) == estimate  # undecided: a stop whose pushes scatter
+    assert texts_eta(eta, estimate, 0.1, None) == eta  # and one whose pushes drift smoothly
+    assert texts_eta(eta, None, 1.0, True) == eta  # a stop heard before smoothing existed
+
+
+def _roughness(seed: int, drift_per_push: float, jitter_share: float) -> float:
+    """A stop's roughness 20 minutes out, its pushes drifting toward the truth with this much jitter per push."""
+    rng = random.Random(seed)
+    estimate, truth, t = None, START + timedelta(minutes=120), START
+    while truth - t > timedelta(minutes=20):
+        truth += timedelta(minutes=rng.gauss(0, drift_per_push))
+        left = (truth - t).total_seconds() / 60
+        estimate = smooth(estimate, truth + timedelta(minutes=rng.gauss(0, jitter_share * left + 1)), t)
+        t += timedelta(seconds=rng.uniform(30, 60))
+    return estimate.roughness
+
+
+def test_a_stop_whose_pushes_scatter_is_told_apart_from_one_whose_pushes_drift():
+    scattering = [_roughness(seed, 0.0, 0.12) for seed in range(20)]
+    drifting = [_roughness(seed, 0.5, 0.0) for seed in range(20)]
+    assert sum(reads_smoothed(None, r) for r in scattering) >= 18
+    assert sum(reads_smoothed(None, r) for r in drifting) <= 2

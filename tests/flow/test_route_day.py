@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.models import Message, Shipment
+from app.eta import PRIOR
+from app.models import EtaCalibration, Message, Shipment
 from app.notify.eta_texts import SOON_AGREE
 from app.shipments.service import create_shipment
 from app.sms.simulator_provider import simulated_threads
@@ -48,6 +50,11 @@ def predicted(i: int, t: datetime, noise: float) -> datetime:
 
 def test_route_day(app, client, db, shop, carrier, carrier_headers, clock, redis_client, monkeypatch):
     monkeypatch.setitem(app.config, "SENDER_RATE_PER_SECOND", 10_000)  # a day's texts, sent in seconds
+    # This day's moments are those of the carrier's latest push: a carrier the model has judged so (how the
+    # choice between the latest and the smoothed ETA is made is tests/eta/test_smoothing.py's business).
+    db.session.add(EtaCalibration(carrier_id=carrier.id, model=replace(PRIOR, smoothed=False).to_json(),
+                                  computed_at=START))
+    db.session.commit()
     rng = random.Random(20261124)
     numbers = [f"3SDAY{i:04d}" for i in range(STOPS)]
     ids = []
