@@ -44,7 +44,7 @@ def _page_window(state: ShipmentState, now: datetime, calibration: Calibration |
     return (window[1] - window[0]).total_seconds() / 60, window[0] <= arrival <= window[1]
 
 
-def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], dict[bool, list[Heard]], list]:
+def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], dict[bool | None, list[Heard]], list]:
     """Run one day through the policy; return each stop's day, the ETAs heard (with their outcome), both
     the latest pushes' (False) and the smoothed ones' (True), and per stop the tracking page's window an hour
     before the van came (width, held)."""
@@ -52,7 +52,7 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
     states: dict[str, ShipmentState] = {}
     observed: dict[str, datetime] = {}
     texts: dict[str, list[TextSeen]] = {}
-    heard: dict[tuple[str, int], tuple[float, datetime, datetime, datetime]] = {}
+    heard: dict[tuple[str, int], tuple[float, datetime, datetime, datetime, float]] = {}
     smoothed = {}
     verdict = calibration.smoothed if calibration else None
     arrivals: dict[str, datetime] = {}
@@ -78,9 +78,9 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
                     arrivals[number] = at
                     states[number] = replace(states[number], status="delivered")
                     if builder is not None:
-                        for (stop, _), (lead, eta, _seen, eta_smoothed) in heard.items():
+                        for (stop, _), (lead, eta, _seen, eta_smoothed, rough_then) in heard.items():
                             if stop == number:
-                                used = texts_eta(eta, eta_smoothed, None, verdict)
+                                used = texts_eta(eta, eta_smoothed, rough_then, verdict)
                                 builder.add(stop, (used - _seen).total_seconds() / 60, (at - used).total_seconds() / 60)
                         route_cal = calibration.for_route(builder.current())
         else:
@@ -98,8 +98,8 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
                 state = states[number]
                 first_push.setdefault(number, now)
                 lead = (eta - seen_at).total_seconds() / 60
-                heard.setdefault((number, lead_bin(lead)), (lead, eta, seen_at, smoothed[number].eta))
                 own = smoothed[number].roughness if rough is None else rough
+                heard.setdefault((number, lead_bin(lead)), (lead, eta, seen_at, smoothed[number].eta, own))
                 state = replace(state, eta=texts_eta(eta, smoothed[number].eta, own, verdict),
                                 status="out_for_delivery", calibration=route_cal, previous_eta=state.eta)
                 decisions = decide_on_eta(state, now)
@@ -124,18 +124,18 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
     stops = [StopDay(arrivals.get(n), tuple(t), first_push.get(n)) for n, t in texts.items()]
     outcomes = {kind: [Heard(n, (used - seen).total_seconds() / 60, (arrivals[n] - used).total_seconds() / 60,
                              seen, arrivals[n])
-                       for (n, _), (lead, eta, seen, eta_smoothed) in heard.items() if n in arrivals
-                       for used in [eta_smoothed if kind else eta]]
-                for kind in (False, True)}
+                       for (n, _), (lead, eta, seen, eta_smoothed, rough_then) in heard.items() if n in arrivals
+                       for used in [texts_eta(eta, eta_smoothed, rough_then, kind)]]
+                for kind in (False, True, None)}
     return stops, outcomes, list(pages.values())
 
 
-def learn(days: list[dict[bool, list[Heard]]]) -> Calibration:
-    data = {kind: [(h.lead_minutes, h.error_minutes) for day in days for h in day[kind]] for kind in (False, True)}
+def learn(days: list[dict[bool | None, list[Heard]]]) -> Calibration:
+    data = {kind: [(h.lead_minutes, h.error_minutes) for day in days for h in day[kind]]
+            for kind in (False, True, None)}
     verdict = smoothing_pays(data[False], data[True])
-    kind = bool(verdict)
-    cold = fit(data[kind], days=len(days), smoothed=verdict)
-    corrected = [pair for day in days for pair in corrected_residuals(day[kind], cold.centre)]
+    cold = fit(data[verdict], days=len(days), smoothed=verdict)
+    corrected = [pair for day in days for pair in corrected_residuals(day[verdict], cold.centre)]
     return cold.with_warm(fit(corrected, days=len(days), per_day=40, prior=cold)) if corrected else cold
 
 
@@ -153,7 +153,7 @@ def main() -> None:
     parser.add_argument("--stops", type=int, default=120)
     parser.add_argument("--eta-noise", choices=("planner", "scatter"), default="planner")
     args = parser.parse_args()
-    learnt: list[dict[bool, list[Heard]]] = []
+    learnt: list[dict[bool | None, list[Heard]]] = []
     calibration = None
     for offset, seed in enumerate(_seeds(args.learn)):
         day = generate_day(seed, args.stops, day=DEFAULT_DAY + timedelta(days=offset), eta_noise=args.eta_noise)

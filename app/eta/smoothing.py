@@ -67,7 +67,7 @@ def smooth(previous: Smoothed | None, eta: datetime, observed_at: datetime) -> S
     """Return the estimate after a push saying `eta`, observed at `observed_at` (later than the previous)."""
     if previous is not None and observed_at <= previous.observed_at:
         return previous  # a push older than one already heard says nothing new
-    if previous is None:
+    if previous is None:  # the carrier's own ETA until its pushes say otherwise
         return Smoothed(eta, _push_variance(eta, observed_at), observed_at)
     # The push's variance from the estimate's lead, not its own: weighing by its own would favour the pushes
     # that happen to say "earlier" (a smaller lead, a smaller variance) and leave the estimate early.

@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select, update
 
 from app.eta import Calibration, fit, lead_bin
 from app.eta.route_day import Heard, corrected_residuals
-from app.eta.smoothing import smoothing_pays
+from app.eta.smoothing import smoothing_pays, texts_eta
 from app.extensions import db
 from app.models import EtaCalibration, EtaObservation
 from app.models.base import insert_ignoring_duplicates
@@ -52,8 +52,8 @@ def carrier_calibration(carrier_id: str) -> Calibration | None:
     return _parsed[key]
 
 
-def observation(carrier_id: str, row, eta: datetime, observed_at: datetime,
-                route_id: str | None = None, smoothed_eta: datetime | None = None) -> dict | None:
+def observation(carrier_id: str, row, eta: datetime, observed_at: datetime, route_id: str | None = None,
+                smoothed_eta: datetime | None = None, roughness: float | None = None) -> dict | None:
     """Return the observation row for this ETA if it is the stop's first in a new lead-time bin."""
     bin_now = lead_bin((eta - observed_at).total_seconds() / 60)
     if row.eta is not None and row.eta_observed_at is not None:
@@ -62,7 +62,7 @@ def observation(carrier_id: str, row, eta: datetime, observed_at: datetime,
     return {"carrier_id": carrier_id, "shipment_id": row.id, "route_id": route_id or getattr(row, "route_id", None),
             "attempt": row.attempt or 1, "lead_bin": bin_now,
             "lead_minutes": (eta - observed_at).total_seconds() / 60, "eta": eta, "smoothed_eta": smoothed_eta,
-            "observed_at": observed_at}
+            "roughness": roughness, "observed_at": observed_at}
 
 
 def store_observations(rows: list[dict]) -> None:
@@ -97,30 +97,33 @@ class Lessons:
                 Heard(shipment_id, lead, error, observed, arrived))
 
 
-def residuals(carrier_id: str, since: datetime) -> tuple[dict[bool, Lessons], int]:
-    """Return the carrier's arrivals since `since` as lessons of the latest ETA (False) and of the smoothed one
-    (True, where it was recorded), and on how many days they fell."""
+def residuals(carrier_id: str, since: datetime) -> tuple[dict[bool | None, Lessons], int]:
+    """Return the carrier's arrivals since `since` as lessons of the latest ETA (False), of the smoothed one
+    (True, where it was recorded) and of the one the texts read while undecided (None, by the roughness the
+    push had), and on how many days they fell."""
     rows = db.session.execute(select(EtaObservation.shipment_id, EtaObservation.route_id, EtaObservation.eta,
-                                     EtaObservation.smoothed_eta, EtaObservation.observed_at,
-                                     EtaObservation.arrived_at)
+                                     EtaObservation.smoothed_eta, EtaObservation.roughness,
+                                     EtaObservation.observed_at, EtaObservation.arrived_at)
                               .where(EtaObservation.carrier_id == carrier_id, EtaObservation.arrived_at >= since)
                               .execution_options(yield_per=10_000))
-    lessons, days = {False: Lessons(), True: Lessons()}, set()
-    for shipment_id, route_id, eta, smoothed_eta, observed, arrived in rows:
+    lessons, days = {False: Lessons(), True: Lessons(), None: Lessons()}, set()
+    for shipment_id, route_id, eta, smoothed_eta, roughness, observed, arrived in rows:
         if abs(arrived - eta) > IMPLAUSIBLE:
             continue
         days.add(arrived.date())
         lessons[False].add(shipment_id, route_id, eta, observed, arrived)
         if smoothed_eta is not None:
             lessons[True].add(shipment_id, route_id, smoothed_eta, observed, arrived)
+        lessons[None].add(shipment_id, route_id, texts_eta(eta, smoothed_eta, roughness, None), observed, arrived)
     return lessons, len(days)
 
 
-def learn(lessons: dict[bool, Lessons], days: int) -> Calibration:
+def learn(lessons: dict[bool | None, Lessons], days: int) -> Calibration:
     """Pick the estimator that erred less, fit its cold calibration, then the warm one on the route-day-corrected
     residuals."""
     smoothed = smoothing_pays(lessons[False].pairs, lessons[True].pairs)
-    chosen = lessons[bool(smoothed)]  # undecided: the latest's errors (the wider), each stop picks its ETA
+    # Undecided: the errors of the ETA the texts read, each push's roughness having picked it.
+    chosen = lessons.get(smoothed) or lessons[False]
     cold = fit(chosen.pairs, days=days, smoothed=smoothed)
     corrected = [pair for day in chosen.route_days.values() for pair in corrected_residuals(day, cold.centre)]
     if not corrected:

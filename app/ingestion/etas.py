@@ -125,7 +125,8 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
         updated.route_roughness = rough
         updated.previous_eta = texts_eta(row.eta, row.eta_smoothed, row.eta_roughness if rough is None else rough,
                                          verdict)
-        seen = observation(carrier.id, row, updated.eta, observed_at, route_id, updated.eta_smoothed)
+        seen = observation(carrier.id, row, updated.eta, observed_at, route_id, updated.eta_smoothed,
+                           updated.eta_roughness if rough is None else rough)
         if seen:
             observations.append(seen)
         shop = shops.get(row.shop_id) or shops.setdefault(row.shop_id, db.session.get(Shop, row.shop_id))

@@ -34,6 +34,7 @@ class EtaObservation(db.Model):
     lead_minutes: Mapped[float] = mapped_column(Float)
     eta = mapped_column(UTCDateTime, nullable=False)
     smoothed_eta = mapped_column(UTCDateTime, nullable=True)  # the stop's smoothed ETA after the same push
+    roughness: Mapped[float | None] = mapped_column(Float, nullable=True)  # the roughness the texts went by then
     observed_at = mapped_column(UTCDateTime, nullable=False)
     arrived_at = mapped_column(UTCDateTime, nullable=True)
 

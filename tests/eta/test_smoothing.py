@@ -78,7 +78,7 @@ def test_a_push_older_than_the_last_one_changes_nothing():
 
 def test_the_first_push_is_believed_as_it_is():
     first = smooth(None, START + timedelta(minutes=100), START)
-    assert first == Smoothed(START + timedelta(minutes=100), (0.12 * 100 + 1) ** 2, START)
+    assert first == Smoothed(START + timedelta(minutes=100), (0.12 * 100 + 1) ** 2, START, 0.0)
 
 
 def _residuals(seed: int, spread_at: float) -> list[tuple[float, float]]:
