@@ -7,6 +7,7 @@ stops, and texts only for the few stops that call for one, handled together.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
@@ -84,11 +85,12 @@ UPDATE shipments AS s SET eta = v.eta, eta_observed_at = :observed, route_id = C
        eta_smoothed = v.smoothed, eta_variance = v.variance, eta_roughness = v.roughness, stop_sequence = v.seq,
        status = v.status,
        updated_at = CASE WHEN s.status IS DISTINCT FROM v.status THEN :now ELSE s.updated_at END
-FROM unnest(CAST(:ids AS varchar[]), CAST(:etas AS timestamptz[]), CAST(:smoothed AS timestamptz[]),
-            CAST(:variances AS float8[]), CAST(:roughness AS float8[]), CAST(:seqs AS int[]),
-            CAST(:statuses AS varchar[])) AS v(id, eta, smoothed, variance, roughness, seq, status)
+FROM json_to_recordset(CAST(:stops AS json))
+     AS v(id varchar, eta timestamptz, smoothed timestamptz, variance float8, roughness float8, seq int, status varchar)
 WHERE s.id = v.id AND (s.eta_observed_at IS NULL OR s.eta_observed_at < :observed)
 """)
+# The stops travel as one JSON document: the driver quotes every element of a text-format array with a regex
+# (1,200 per push), while json.dumps is one C call.
 
 
 def _one_of(column, values: list[str]):
@@ -150,12 +152,10 @@ def _store(updates: list[SimpleNamespace], by_number: dict[str, StopEta], route_
     if not updates:
         return
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(_UPDATE_ALL, {
-            "observed": observed_at, "route": route_id, "now": now, "ids": [row.id for row in updates],
-            "etas": [row.eta for row in updates], "smoothed": [row.eta_smoothed for row in updates],
-            "variances": [row.eta_variance for row in updates], "roughness": [row.eta_roughness for row in updates],
-            "statuses": [row.status for row in updates],
-            "seqs": [by_number[row.tracking_number].stop_sequence for row in updates]})
+        stops = json.dumps([{"id": row.id, "eta": row.eta.isoformat(), "smoothed": row.eta_smoothed.isoformat(),
+                             "variance": row.eta_variance, "roughness": row.eta_roughness, "status": row.status,
+                             "seq": by_number[row.tracking_number].stop_sequence} for row in updates])
+        db.session.execute(_UPDATE_ALL, {"observed": observed_at, "route": route_id, "now": now, "stops": stops})
         return
     db.session.connection().execute(_UPDATE_EACH, [
         {"b_id": row.id, "b_eta": row.eta, "b_smoothed": row.eta_smoothed, "b_variance": row.eta_variance,
