@@ -124,11 +124,10 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
     # say by their median roughness whether they scatter (app/eta/smoothing.py).
     verdict, rough = (calibration.smoothed if calibration else None), route_roughness(u.eta_roughness for u in updates)
     for row, updated in zip(fresh, updates, strict=True):
-        updated.route_roughness = rough
-        updated.previous_eta = texts_eta(row.eta, row.eta_smoothed, row.eta_roughness if rough is None else rough,
-                                         verdict)
+        updated.texts_roughness = updated.eta_roughness if rough is None else rough
+        updated.previous_eta = texts_eta(row.eta, row.eta_smoothed, updated.texts_roughness, verdict)
         seen = observation(carrier.id, row, updated.eta, observed_at, route_id, updated.eta_smoothed,
-                           updated.eta_roughness if rough is None else rough)
+                           updated.texts_roughness)
         if seen:
             observations.append(seen)
         shop = shops.get(row.shop_id) or shops.setdefault(row.shop_id, db.session.get(Shop, row.shop_id))

@@ -44,9 +44,9 @@ def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int
 
 
 def _roughness(row) -> float | None:
-    """The route's roughness when a push just said it, else the stop's own (app/eta/smoothing.py)."""
-    route = getattr(row, "route_roughness", None)
-    return route if route is not None else getattr(row, "eta_roughness", None)
+    """The roughness the texts go by: the route's from a push just made, else the stop's own (app/eta/smoothing.py)."""
+    pushed = getattr(row, "texts_roughness", None)
+    return pushed if pushed is not None else getattr(row, "eta_roughness", None)
 
 
 def opted_out_numbers(phones: set[str]) -> set[str]:
