@@ -34,7 +34,7 @@ def _moments(day: Day, threshold: float) -> dict[str, list[tuple[float, float]]]
         observed = datetime.fromisoformat(request.body["observed_at"])
         for stop in request.body["stops"]:
             number, eta = stop["tracking_number"], datetime.fromisoformat(stop["eta"])
-            if latest_seen.get(number, observed) > observed or truth[number] <= observed:
+            if (number in latest_seen and latest_seen[number] >= observed) or truth[number] <= observed:
                 continue
             latest_seen[number] = observed
             estimates[number] = smooth(estimates.get(number), eta, observed)

@@ -112,7 +112,7 @@ def _bin_quantiles(scores: list[float], strength: float, weight: float | None = 
 MEDIAN = PROBS.index(0.5)
 ESTIMATORS = {True: "smoothed", False: "latest", None: "undecided"}
 _VERDICTS = {name: verdict for verdict, name in ESTIMATORS.items()}
-INTERVALS_KEPT = 2048  # per calibration: every lead of a day at 0.1 minute and a few coverages
+INTERVALS_KEPT = 2048  # per calibration, then it starts afresh: the leads a route's pushes ask, at 0.1 minute
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class Calibration:
     leads: tuple[float, ...] = UPPER_EDGES
     # Intervals already computed, by (lead in tenths of a minute, coverage): a route push asks for the windows
     # of dozens of stops at nearby leads, and each costs a pass over an interpolated table.
-    _intervals: dict = field(default_factory=dict, compare=False, repr=False)
+    _intervals: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def centre(self) -> tuple[float, ...]:

@@ -40,9 +40,9 @@ DECIDING_LEADS = (7.5, 15.0, 30.0)
 PAYS_BY = 0.9
 EVIDENCE = 100
 # Roughness: running mean of the normalized innovation squared, ROUGH_WEIGHT per push (about ten pushes);
-# one push counts at most ROUGH_CAP (a re-sequenced stop is one jump, not a scattering carrier). Measured on
-# generated days: about 1 for pushes that scatter by 12 % of the time left, 0.1-0.2 for a planner's drift.
-ROUGH_WEIGHT, ROUGH_CAP, ROUGH = 0.1, 4.0, 0.5
+# one push counts at most ROUGH_CAP, so one jump (a re-sequenced stop) adds 0.2 and does not make a smoothly
+# drifting stop (0.1-0.3) look scattering (about 1 for pushes that scatter by 12 % of the time left).
+ROUGH_WEIGHT, ROUGH_CAP, ROUGH = 0.1, 2.0, 0.5
 # One stop's roughness is noisy (on generated days the two kinds overlap for a fifth of stops); a route's
 # pushes come from one planner, so a push with at least ROUTE_STOPS stops decides by their median.
 ROUTE_STOPS = 5

@@ -53,7 +53,7 @@ def carrier_calibration(carrier_id: str) -> Calibration | None:
 
 
 def observation(carrier_id: str, row, eta: datetime, observed_at: datetime, route_id: str | None = None,
-                smoothed_eta: datetime | None = None, roughness: float | None = None) -> dict | None:
+                eta_smoothed: datetime | None = None, texts_roughness: float | None = None) -> dict | None:
     """Return the observation row for this ETA if it is the stop's first in a new lead-time bin."""
     bin_now = lead_bin((eta - observed_at).total_seconds() / 60)
     if row.eta is not None and row.eta_observed_at is not None:
@@ -61,8 +61,8 @@ def observation(carrier_id: str, row, eta: datetime, observed_at: datetime, rout
             return None  # the bin's first ETA was stored when the stop entered it
     return {"carrier_id": carrier_id, "shipment_id": row.id, "route_id": route_id or getattr(row, "route_id", None),
             "attempt": row.attempt or 1, "lead_bin": bin_now,
-            "lead_minutes": (eta - observed_at).total_seconds() / 60, "eta": eta, "smoothed_eta": smoothed_eta,
-            "roughness": roughness, "observed_at": observed_at}
+            "lead_minutes": (eta - observed_at).total_seconds() / 60, "eta": eta, "eta_smoothed": eta_smoothed,
+            "texts_roughness": texts_roughness, "observed_at": observed_at}
 
 
 def store_observations(rows: list[dict]) -> None:
@@ -82,12 +82,15 @@ class Lessons:
     """A carrier's delivered stops as residuals of one estimator (the latest push's ETA, or the smoothed one)."""
 
     pairs: list[tuple[float, float]] = field(default_factory=list)  # (lead minutes, error minutes)
+    # Of the latest ETA's pairs, those whose push also recorded a smoothed ETA: the verdict compares like with like.
+    paired: list[tuple[float, float]] = field(default_factory=list)
     route_days: dict[tuple[str, date], list[Heard]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, route_days: dict[tuple[str, date], list[Heard]]) -> Lessons:
         """Return the lessons of ETAs already heard per route and day (tests and benchmarks)."""
-        return cls([(h.lead_minutes, h.error_minutes) for heard in route_days.values() for h in heard], route_days)
+        pairs = [(h.lead_minutes, h.error_minutes) for heard in route_days.values() for h in heard]
+        return cls(pairs, route_days, list(pairs))
 
     def add(self, shipment_id: str, route_id: str | None, eta: datetime, observed: datetime, arrived: datetime) -> None:
         lead, error = (eta - observed).total_seconds() / 60, (arrived - eta).total_seconds() / 60
@@ -102,26 +105,27 @@ def residuals(carrier_id: str, since: datetime) -> tuple[dict[bool | None, Lesso
     (True, where it was recorded) and of the one the texts read while undecided (None, by the roughness the
     push had), and on how many days they fell."""
     rows = db.session.execute(select(EtaObservation.shipment_id, EtaObservation.route_id, EtaObservation.eta,
-                                     EtaObservation.smoothed_eta, EtaObservation.roughness,
+                                     EtaObservation.eta_smoothed, EtaObservation.texts_roughness,
                                      EtaObservation.observed_at, EtaObservation.arrived_at)
                               .where(EtaObservation.carrier_id == carrier_id, EtaObservation.arrived_at >= since)
                               .execution_options(yield_per=10_000))
     lessons, days = {False: Lessons(), True: Lessons(), None: Lessons()}, set()
-    for shipment_id, route_id, eta, smoothed_eta, roughness, observed, arrived in rows:
+    for shipment_id, route_id, eta, eta_smoothed, roughness, observed, arrived in rows:
         if abs(arrived - eta) > IMPLAUSIBLE:
             continue
         days.add(arrived.date())
         lessons[False].add(shipment_id, route_id, eta, observed, arrived)
-        if smoothed_eta is not None:
-            lessons[True].add(shipment_id, route_id, smoothed_eta, observed, arrived)
-        lessons[None].add(shipment_id, route_id, texts_eta(eta, smoothed_eta, roughness, None), observed, arrived)
+        if eta_smoothed is not None:
+            lessons[True].add(shipment_id, route_id, eta_smoothed, observed, arrived)
+            lessons[False].paired.append(lessons[False].pairs[-1])
+        lessons[None].add(shipment_id, route_id, texts_eta(eta, eta_smoothed, roughness, None), observed, arrived)
     return lessons, len(days)
 
 
 def learn(lessons: dict[bool | None, Lessons], days: int) -> Calibration:
     """Pick the estimator that erred less, fit its cold calibration, then the warm one on the route-day-corrected
     residuals."""
-    smoothed = smoothing_pays(lessons[False].pairs, lessons[True].pairs)
+    smoothed = smoothing_pays(lessons[False].paired, lessons[True].pairs)  # the same stops, both ways
     # Undecided: the errors of the ETA the texts read, each push's roughness having picked it.
     chosen = lessons.get(smoothed) or lessons[False]
     cold = fit(chosen.pairs, days=days, smoothed=smoothed)

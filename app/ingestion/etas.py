@@ -29,9 +29,9 @@ from app.observability import metrics
 # On a driver's route today means out for delivery, whatever the last scan said.
 BEFORE_ROUTE = ("registered", "sorted", "in_transit", "delayed", "failed_attempt")
 _FIELDS = ("id", "shop_id", "tracking_number", "status", "notify", "window_start", "window_end", "eta",
-           "eta_observed_at", "eta_smoothed", "eta_variance", "eta_roughness", "sent_kinds", "last_delay_eta",
-           "recipient_phone", "announced_start", "announced_end", "attempt", "recipient_name", "recipient_language",
-           "tracking_token", "order_ref", "status_at", "route_id")
+           "eta_observed_at", "eta_smoothed", "eta_variance", "eta_roughness", "texts_roughness", "sent_kinds",
+           "last_delay_eta", "recipient_phone", "announced_start", "announced_end", "attempt", "recipient_name",
+           "recipient_language", "tracking_token", "order_ref", "status_at", "route_id")
 _COLUMNS = tuple(getattr(Shipment, name) for name in _FIELDS)
 
 
@@ -70,11 +70,12 @@ _UPDATE_EACH = (update(_table)
                        or_(_table.c.eta_observed_at.is_(None), _table.c.eta_observed_at < bindparam("b_observed")))
                 .values(eta=bindparam("b_eta"), eta_observed_at=bindparam("b_observed"),
                         eta_smoothed=bindparam("b_smoothed"), eta_variance=bindparam("b_variance"),
-                        eta_roughness=bindparam("b_roughness"),
+                        eta_roughness=bindparam("b_roughness"), texts_roughness=bindparam("b_texts_roughness"),
                         # a single stop's update without a route keeps the route it was on
                         route_id=func.coalesce(bindparam("b_route"), _table.c.route_id),
                         stop_sequence=bindparam("b_sequence"), status=bindparam("b_status"),
-                        updated_at=case((_table.c.status != bindparam("b_status"), bindparam("b_now")),
+                        updated_at=case((_table.c.status != bindparam("b_status"),
+                                         bindparam("b_now", type_=_table.c.updated_at.type)),
                                         else_=_table.c.updated_at)))
 # PostgreSQL: the whole route in one statement instead of one per stop. A push that only moves ETAs leaves
 # updated_at (indexed) alone: with no indexed column changed PostgreSQL updates the rows in place (HOT) instead of
@@ -82,11 +83,12 @@ _UPDATE_EACH = (update(_table)
 # changes to the record (status, recipient, settings); eta_observed_at says when the ETA last moved.
 _UPDATE_ALL = text("""
 UPDATE shipments AS s SET eta = v.eta, eta_observed_at = :observed, route_id = COALESCE(:route, s.route_id),
-       eta_smoothed = v.smoothed, eta_variance = v.variance, eta_roughness = v.roughness, stop_sequence = v.seq,
-       status = v.status,
+       eta_smoothed = v.smoothed, eta_variance = v.variance, eta_roughness = v.roughness,
+       texts_roughness = v.texts_roughness, stop_sequence = v.seq, status = v.status,
        updated_at = CASE WHEN s.status IS DISTINCT FROM v.status THEN :now ELSE s.updated_at END
 FROM json_to_recordset(CAST(:stops AS json))
-     AS v(id varchar, eta timestamptz, smoothed timestamptz, variance float8, roughness float8, seq int, status varchar)
+     AS v(id varchar, eta timestamptz, smoothed timestamptz, variance float8, roughness float8,
+          texts_roughness float8, seq int, status varchar)
 WHERE s.id = v.id AND (s.eta_observed_at IS NULL OR s.eta_observed_at < :observed)
 """)
 # The stops travel as one JSON document: the driver quotes every element of a text-format array with a regex
@@ -125,7 +127,7 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
     verdict, rough = (calibration.smoothed if calibration else None), route_roughness(u.eta_roughness for u in updates)
     for row, updated in zip(fresh, updates, strict=True):
         updated.texts_roughness = updated.eta_roughness if rough is None else rough
-        updated.previous_eta = texts_eta(row.eta, row.eta_smoothed, updated.texts_roughness, verdict)
+        updated.previous_eta = texts_eta(row.eta, row.eta_smoothed, row.texts_roughness, verdict)
         seen = observation(carrier.id, row, updated.eta, observed_at, route_id, updated.eta_smoothed,
                            updated.texts_roughness)
         if seen:
@@ -152,13 +154,14 @@ def _store(updates: list[SimpleNamespace], by_number: dict[str, StopEta], route_
         return
     if db.engine.dialect.name == "postgresql":
         stops = json.dumps([{"id": row.id, "eta": row.eta.isoformat(), "smoothed": row.eta_smoothed.isoformat(),
-                             "variance": row.eta_variance, "roughness": row.eta_roughness, "status": row.status,
+                             "variance": row.eta_variance, "roughness": row.eta_roughness,
+                             "texts_roughness": row.texts_roughness, "status": row.status,
                              "seq": by_number[row.tracking_number].stop_sequence} for row in updates])
         db.session.execute(_UPDATE_ALL, {"observed": observed_at, "route": route_id, "now": now, "stops": stops})
         return
     db.session.connection().execute(_UPDATE_EACH, [
         {"b_id": row.id, "b_eta": row.eta, "b_smoothed": row.eta_smoothed, "b_variance": row.eta_variance,
-         "b_roughness": row.eta_roughness,
+         "b_roughness": row.eta_roughness, "b_texts_roughness": row.texts_roughness,
          "b_observed": observed_at, "b_route": route_id,
          "b_sequence": by_number[row.tracking_number].stop_sequence, "b_status": row.status, "b_now": now}
         for row in updates])

@@ -29,7 +29,7 @@ def update_route_days(route_ids: set[str], calibration: Calibration | None, now:
     verdict = calibration.smoothed if calibration else None
     for route_id in sorted(route_ids):
         rows = db.session.execute(select(
-            EtaObservation.shipment_id, EtaObservation.eta, EtaObservation.smoothed_eta, EtaObservation.roughness,
+            EtaObservation.shipment_id, EtaObservation.eta, EtaObservation.eta_smoothed, EtaObservation.texts_roughness,
             EtaObservation.observed_at, EtaObservation.arrived_at)
             .where(EtaObservation.route_id == route_id, EtaObservation.arrived_at >= now - ROUTE_DAY_SPAN))
         heard = ((shipment_id, texts_eta(eta, smoothed, roughness, verdict), observed, arrived)

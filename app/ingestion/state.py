@@ -33,7 +33,7 @@ def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int
         status=row.status, notify=row.notify and not getattr(row, "texts_paused", False), opted_out=opted_out,
         window_start=row.announced_start if told else row.window_start,
         window_end=row.announced_end if told else row.window_end,
-        eta=texts_eta(row.eta, getattr(row, "eta_smoothed", None), _roughness(row),
+        eta=texts_eta(row.eta, getattr(row, "eta_smoothed", None), getattr(row, "texts_roughness", None),
                       calibration.smoothed if calibration else None),
         lead_minutes=shop.lead_minutes,
         sent=frozenset(row.sent_kinds or ()),
@@ -41,12 +41,6 @@ def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int
         enabled_statuses=frozenset(shop.status_texts or ()), two_way=shop.two_way, timezone=shop.timezone,
         calibration=calibration, status_at=row.status_at, held_for_eta=getattr(row, "held_for_eta", False),
         previous_eta=getattr(row, "previous_eta", None))
-
-
-def _roughness(row) -> float | None:
-    """The roughness the texts go by: the route's from a push just made, else the stop's own (app/eta/smoothing.py)."""
-    pushed = getattr(row, "texts_roughness", None)
-    return pushed if pushed is not None else getattr(row, "eta_roughness", None)
 
 
 def opted_out_numbers(phones: set[str]) -> set[str]:

@@ -33,8 +33,9 @@ class EtaObservation(db.Model):
     lead_bin: Mapped[int] = mapped_column(SmallInteger)
     lead_minutes: Mapped[float] = mapped_column(Float)
     eta = mapped_column(UTCDateTime, nullable=False)
-    smoothed_eta = mapped_column(UTCDateTime, nullable=True)  # the stop's smoothed ETA after the same push
-    roughness: Mapped[float | None] = mapped_column(Float, nullable=True)  # the roughness the texts went by then
+    eta_smoothed = mapped_column(UTCDateTime, nullable=True)  # the stop's smoothed ETA after the same push
+    # The roughness the texts went by then (the route push's, app/eta/smoothing.py): which ETA they read.
+    texts_roughness: Mapped[float | None] = mapped_column(Float, nullable=True)
     observed_at = mapped_column(UTCDateTime, nullable=False)
     arrived_at = mapped_column(UTCDateTime, nullable=True)
 

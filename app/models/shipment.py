@@ -41,7 +41,10 @@ class Shipment(db.Model):
     # for a carrier whose single pushes scatter.
     eta_smoothed = mapped_column(UTCDateTime, nullable=True)
     eta_variance: Mapped[float | None] = mapped_column(Float, nullable=True)
-    eta_roughness: Mapped[float | None] = mapped_column(Float, nullable=True)  # how much its pushes scatter
+    eta_roughness: Mapped[float | None] = mapped_column(Float, nullable=True)  # how much its own pushes scatter
+    # The roughness its texts went by at the last push (the route's median, else its own): every reader of the
+    # texts' ETA (sweeper, scans, tracking page) reads the same one.
+    texts_roughness: Mapped[float | None] = mapped_column(Float, nullable=True)
     route_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     stop_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
     notify: Mapped[bool] = mapped_column(Boolean, default=True)

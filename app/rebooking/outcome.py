@@ -103,7 +103,7 @@ def _apply(shipment: Shipment, command: RebookingCommand, now: datetime) -> None
         shipment.instruction = {"action": command.action, "rebooking_id": command.id, **params}
         # The stop left today's route; the next route push (or the pickup point) takes it from here.
         shipment.route_id = shipment.stop_sequence = shipment.eta = None
-        shipment.eta_smoothed = shipment.eta_variance = shipment.eta_roughness = None
+        shipment.eta_smoothed = shipment.eta_variance = shipment.eta_roughness = shipment.texts_roughness = None
         shipment.status, shipment.status_at = "in_transit", now
     shipment.updated_at = now
 

@@ -82,7 +82,7 @@ class ShipmentOut(Schema):
     status = fields.String()
     raw_status = fields.String(allow_none=True)
     eta = fields.AwareDateTime(allow_none=True)
-    # When the carrier's ETA last moved: route pushes leave updated_at (changes to the record itself) alone.
+    # When the carrier's ETA was last heard: route pushes leave updated_at (changes to the record itself) alone.
     eta_observed_at = fields.AwareDateTime(allow_none=True)
     route_id = fields.String(allow_none=True)
     stop_sequence = fields.Integer(allow_none=True)

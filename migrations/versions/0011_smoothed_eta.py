@@ -21,12 +21,13 @@ def upgrade():
     op.add_column('shipments', sa.Column('eta_smoothed', sa.DateTime(timezone=True), nullable=True))
     op.add_column('shipments', sa.Column('eta_variance', sa.Float(), nullable=True))
     op.add_column('shipments', sa.Column('eta_roughness', sa.Float(), nullable=True))
-    op.add_column('eta_observations', sa.Column('smoothed_eta', sa.DateTime(timezone=True), nullable=True))
-    op.add_column('eta_observations', sa.Column('roughness', sa.Float(), nullable=True))
+    op.add_column('shipments', sa.Column('texts_roughness', sa.Float(), nullable=True))
+    op.add_column('eta_observations', sa.Column('eta_smoothed', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('eta_observations', sa.Column('texts_roughness', sa.Float(), nullable=True))
 
 
 def downgrade():
-    for table, column in (('eta_observations', 'roughness'), ('eta_observations', 'smoothed_eta'), ('shipments', 'eta_roughness'),
-                          ('shipments', 'eta_variance'),
-                          ('shipments', 'eta_smoothed')):
+    for table, column in (('eta_observations', 'texts_roughness'), ('eta_observations', 'eta_smoothed'),
+                          ('shipments', 'texts_roughness'), ('shipments', 'eta_roughness'),
+                          ('shipments', 'eta_variance'), ('shipments', 'eta_smoothed')):
         op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')

@@ -99,4 +99,4 @@ def test_a_calibration_keeps_its_warm_model_through_json():
     again = Calibration.from_json(calibration.to_json())
     assert again.warm == calibration.warm and again.quantiles == calibration.quantiles
     shifted = again.for_route(RouteDay(WARM_STOPS, (0.5,) * 8))
-    assert shifted.quantile(60, 0.5) > Calibration(again.warm, again.counts).quantile(60, 0.5)
+    assert shifted.quantile(60, 0.5) > Calibration(again.warm, again.counts, leads=again.leads).quantile(60, 0.5)

@@ -38,7 +38,7 @@ def _learn_from_generated_days(db, carrier: Carrier, eta_noise: str) -> dict:
                                     route_id=route_id, attempt=1, lead_bin=lead_bin(h.lead_minutes),
                                     lead_minutes=h.lead_minutes, observed_at=h.observed_at, arrived_at=h.arrived_at,
                                     eta=h.arrived_at - timedelta(minutes=h.error_minutes),
-                                    smoothed_eta=s.arrived_at - timedelta(minutes=s.error_minutes))
+                                    eta_smoothed=s.arrived_at - timedelta(minutes=s.error_minutes))
                      for h, s in zip(heard, smoothed[route_id], strict=True)]
     db.session.add_all(rows)
     db.session.commit()

@@ -208,10 +208,13 @@ def test_a_stray_scan_after_delivery_does_not_reopen_the_parcel(client, db, make
 def test_a_push_keeps_the_smoothed_eta_and_touches_the_record_only_when_the_status_moves(
         client, db, make_shipment, carrier_headers, shop_headers):
     shipment = make_shipment()
+    created = db.session.get(Shipment, shipment["id"]).updated_at
     now = test_now()
     _route(client, carrier_headers, "R1", now, [("3SBIJ0001", now + timedelta(minutes=90))])
+    db.session.expire_all()
     row = db.session.get(Shipment, shipment["id"])
-    touched = row.updated_at  # the push put it on the route: out for delivery
+    touched = row.updated_at
+    assert touched > created  # the push put it on the route: out for delivery, a change to the record
     assert row.status == "out_for_delivery" and row.eta_smoothed == now + timedelta(minutes=90)
     # The next pushes only move the ETA: updated_at stays (PostgreSQL updates the row in place), the API says when
     # the ETA last moved, and the smoothed ETA sits between the two pushes.
