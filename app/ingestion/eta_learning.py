@@ -90,7 +90,7 @@ class Lessons:
     def of(cls, route_days: dict[tuple[str, date], list[Heard]]) -> Lessons:
         """Return the lessons of ETAs already heard per route and day (tests and benchmarks)."""
         pairs = [(h.lead_minutes, h.error_minutes) for heard in route_days.values() for h in heard]
-        return cls(pairs, route_days, list(pairs))
+        return cls(pairs=pairs, paired=list(pairs), route_days=route_days)
 
     def add(self, shipment_id: str, route_id: str | None, eta: datetime, observed: datetime, arrived: datetime) -> None:
         lead, error = (eta - observed).total_seconds() / 60, (arrived - eta).total_seconds() / 60

@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.eta import lead_bin
-from app.ingestion.eta_learning import learn_eta_errors
+from app.ingestion.eta_learning import Lessons, learn, learn_eta_errors
 from app.models import Carrier, EtaCalibration, EtaObservation
 from app.simulation.generator import DEFAULT_DAY, generate_day
 from app.simulation.heard import heard_etas
@@ -82,3 +82,14 @@ def test_promises_hold_for_a_carrier_whose_etas_scatter(app, db, carrier, monkey
     model, card = _replay_unseen_days(app, db, carrier, "scatter")
     assert model["estimator"] == "smoothed"  # learnt from the delivered stops: averaging pushes pays here
     assert card.soon_in_target >= 0.95 and card.about_within >= 0.8  # the targets, met
+
+
+def test_learning_tells_the_two_kinds_of_carrier_apart_from_their_delivered_stops():
+    verdicts = {}
+    for eta_noise in ("planner", "scatter"):
+        days = [generate_day(seed, stops=120, eta_noise=eta_noise) for seed in LEARN_SEEDS[:3]]
+        lessons = {smoothed: Lessons.of({(route, seed): heard for seed, day in zip(LEARN_SEEDS, days, strict=False)
+                                         for route, heard in heard_etas(day, smoothed).items()})
+                   for smoothed in (False, True)}
+        verdicts[eta_noise] = learn(lessons, len(days)).smoothed
+    assert verdicts == {"planner": False, "scatter": True}
