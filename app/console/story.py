@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 
 from app.console.tickets import parcel_tickets
+from app.eta.smoothing import texts_eta
 from app.extensions import db
+from app.ingestion.eta_learning import carrier_calibration
 from app.models import EtaObservation, Feedback, Message, Note, RebookingCommand, Shipment, StatusEvent, Ticket
 
 
@@ -22,6 +25,8 @@ class Story:
     notes: list[Note] = field(default_factory=list)
     feedback: Feedback | None = None
     opted_out: bool = False
+    # The ETA the recipient's texts go by: the carrier's, or its pushes smoothed (app/eta/smoothing.py).
+    texts_eta: datetime | None = None
 
 
 def parcel_story(shipment: Shipment) -> Story:
@@ -45,4 +50,13 @@ def parcel_story(shipment: Shipment) -> Story:
         notes=rows(select(Note).where(Note.shipment_id == shipment.id).order_by(Note.created_at.desc())),
         feedback=db.session.get(Feedback, shipment.id),
         opted_out=db.session.get(OptOut, shipment.recipient_phone) is not None,
+        texts_eta=_texts_eta(shipment),
     )
+
+
+def _texts_eta(shipment: Shipment) -> datetime | None:
+    if shipment.eta is None:
+        return None
+    calibration = carrier_calibration(shipment.carrier_id)
+    return texts_eta(shipment.eta, shipment.eta_smoothed, shipment.texts_roughness,
+                     calibration.smoothed if calibration else None)

@@ -152,3 +152,24 @@ def test_an_admin_adds_and_deletes_a_login_and_an_agent_may_not(client, admin, a
     response = log_in(other, agent.email)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert other.get("/console/users").status_code == 403
+
+
+def test_the_story_shows_the_eta_the_texts_read_when_it_is_not_the_carriers(logged_in, make_shipment, db, carrier):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from app.eta import PRIOR
+    from app.models import EtaCalibration
+
+    parcel = make_shipment()
+    shipment = db.session.get(Shipment, parcel["id"])
+    heard = datetime(YEAR, 11, 24, 9, 0, tzinfo=UTC)
+    shipment.eta, shipment.eta_observed_at = heard + timedelta(minutes=31), heard
+    shipment.eta_smoothed, shipment.eta_variance = heard + timedelta(minutes=24), 2.0
+    db.session.commit()
+    assert "ETA in the texts" not in _story(logged_in, parcel["id"])  # undecided, and the pushes drift: the carrier's
+    db.session.add(EtaCalibration(carrier_id=carrier.id, model=replace(PRIOR, smoothed=True).to_json(),
+                                  computed_at=heard))
+    db.session.commit()
+    story = _story(logged_in, parcel["id"])
+    assert "ETA in the texts" in story and "one push scatters" in story
