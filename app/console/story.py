@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.console.tickets import parcel_tickets
-from app.eta.smoothing import texts_eta
+from app.eta.smoothing import texts_eta_of
 from app.extensions import db
 from app.ingestion.eta_learning import carrier_calibration
 from app.models import EtaObservation, Feedback, Message, Note, RebookingCommand, Shipment, StatusEvent, Ticket
@@ -50,13 +50,5 @@ def parcel_story(shipment: Shipment) -> Story:
         notes=rows(select(Note).where(Note.shipment_id == shipment.id).order_by(Note.created_at.desc())),
         feedback=db.session.get(Feedback, shipment.id),
         opted_out=db.session.get(OptOut, shipment.recipient_phone) is not None,
-        texts_eta=_texts_eta(shipment),
+        texts_eta=texts_eta_of(shipment, carrier_calibration(shipment.carrier_id)) if shipment.eta else None,
     )
-
-
-def _texts_eta(shipment: Shipment) -> datetime | None:
-    if shipment.eta is None:
-        return None
-    calibration = carrier_calibration(shipment.carrier_id)
-    return texts_eta(shipment.eta, shipment.eta_smoothed, shipment.texts_roughness,
-                     calibration.smoothed if calibration else None)

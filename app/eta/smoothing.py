@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.eta.calibration import lead_bin, spread
+from app.eta.calibration import Calibration, lead_bin, spread
 
 PUSH_SHARE, PUSH_MINUTES = 0.12, 1.0
 DRIFT = 0.2  # minutes² per minute: how fast the true arrival may wander between pushes
@@ -102,6 +102,13 @@ def texts_eta(eta: datetime | None, smoothed: datetime | None, roughness: float 
               verdict: bool | None) -> datetime | None:
     """Return the ETA texts and windows read (`verdict`: the carrier calibration's `smoothed`)."""
     return smoothed if smoothed is not None and reads_smoothed(verdict, roughness) else eta
+
+
+def texts_eta_of(record, calibration: Calibration | None) -> datetime | None:
+    """Return the ETA the texts read for a record with `eta`, `eta_smoothed` and `texts_roughness` (a shipment,
+    or an ETA observation), under its carrier's calibration (None: none learnt yet, undecided)."""
+    return texts_eta(record.eta, record.eta_smoothed, record.texts_roughness,
+                     calibration.smoothed if calibration else None)
 
 
 def smoothing_pays(latest: Iterable[tuple[float, float]], smoothed: Iterable[tuple[float, float]]) -> bool | None:

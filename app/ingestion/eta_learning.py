@@ -127,7 +127,7 @@ def learn(lessons: dict[bool | None, Lessons], days: int) -> Calibration:
     residuals."""
     smoothed = smoothing_pays(lessons[False].paired, lessons[True].pairs)  # the same stops, both ways
     # Undecided: the errors of the ETA the texts read, each push's roughness having picked it.
-    chosen = lessons.get(smoothed) or lessons[False]
+    chosen = lessons.get(smoothed, lessons[False])
     cold = fit(chosen.pairs, days=days, smoothed=smoothed)
     corrected = [pair for day in chosen.route_days.values() for pair in corrected_residuals(day, cold.centre)]
     if not corrected:

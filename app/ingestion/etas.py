@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import ARRAY, String, any_, bindparam, case, func, or_, select, text, update
 
-from app.eta.smoothing import Smoothed, route_roughness, smooth, texts_eta
+from app.eta.smoothing import Smoothed, route_roughness, smooth, texts_eta_of
 from app.extensions import db
 from app.ingestion.eta_learning import carrier_calibration, observation, store_observations
 from app.ingestion.first_eta_wait import held_for_first_eta
@@ -124,10 +124,10 @@ def ingest_etas(carrier: Carrier, route_id: str | None, observed_at: datetime, s
                         "out_for_delivery" if row.status in BEFORE_ROUTE else row.status, held) for row in fresh]
     # Which ETA the texts read, while the carrier's model has no verdict: the route's pushes, all from one planner,
     # say by their median roughness whether they scatter (app/eta/smoothing.py).
-    verdict, rough = (calibration.smoothed if calibration else None), route_roughness(u.eta_roughness for u in updates)
+    rough = route_roughness(u.eta_roughness for u in updates)
     for row, updated in zip(fresh, updates, strict=True):
         updated.texts_roughness = updated.eta_roughness if rough is None else rough
-        updated.previous_eta = texts_eta(row.eta, row.eta_smoothed, row.texts_roughness, verdict)
+        updated.previous_eta = texts_eta_of(row, calibration)
         seen = observation(carrier.id, row, updated.eta, observed_at, route_id, updated.eta_smoothed,
                            updated.texts_roughness)
         if seen:

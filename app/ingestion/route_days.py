@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.eta import PRIOR, Calibration
 from app.eta.route_day import RouteDay, route_day
-from app.eta.smoothing import texts_eta
+from app.eta.smoothing import texts_eta_of
 from app.extensions import db
 from app.models import EtaObservation, EtaRouteDay
 
@@ -26,14 +26,12 @@ _shifted: dict[tuple[int, str, datetime], tuple[Calibration, Calibration]] = {}
 def update_route_days(route_ids: set[str], calibration: Calibration | None, now: datetime) -> None:
     """Recompute and store today's correction of each route from its delivered stops. No commit."""
     centre = (calibration or PRIOR).centre
-    verdict = calibration.smoothed if calibration else None
     for route_id in sorted(route_ids):
         rows = db.session.execute(select(
             EtaObservation.shipment_id, EtaObservation.eta, EtaObservation.eta_smoothed, EtaObservation.texts_roughness,
             EtaObservation.observed_at, EtaObservation.arrived_at)
             .where(EtaObservation.route_id == route_id, EtaObservation.arrived_at >= now - ROUTE_DAY_SPAN))
-        heard = ((shipment_id, texts_eta(eta, smoothed, roughness, verdict), observed, arrived)
-                 for shipment_id, eta, smoothed, roughness, observed, arrived in rows)
+        heard = ((row.shipment_id, texts_eta_of(row, calibration), row.observed_at, row.arrived_at) for row in rows)
         day = route_day(((shipment_id, (eta - observed).total_seconds() / 60, (arrived - eta).total_seconds() / 60)
                          for shipment_id, eta, observed, arrived in heard if abs(arrived - eta) <= IMPLAUSIBLE),
                         centre)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, select, update
 
 from app.eta import Calibration
-from app.eta.smoothing import texts_eta
+from app.eta.smoothing import texts_eta_of
 from app.extensions import db
 from app.messaging.compose import compose
 from app.messaging.outbox import store_texts
@@ -33,8 +33,7 @@ def shipment_state(row, shop: Shop, *, opted_out: bool = False, texts_today: int
         status=row.status, notify=row.notify and not getattr(row, "texts_paused", False), opted_out=opted_out,
         window_start=row.announced_start if told else row.window_start,
         window_end=row.announced_end if told else row.window_end,
-        eta=texts_eta(row.eta, getattr(row, "eta_smoothed", None), getattr(row, "texts_roughness", None),
-                      calibration.smoothed if calibration else None),
+        eta=texts_eta_of(row, calibration),
         lead_minutes=shop.lead_minutes,
         sent=frozenset(row.sent_kinds or ()),
         last_delay_eta=row.last_delay_eta, texts_today=texts_today, daily_cap=shop.daily_cap,

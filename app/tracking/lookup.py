@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.eta.smoothing import texts_eta
+from app.eta.smoothing import texts_eta_of
 from app.extensions import db
 from app.ingestion.eta_learning import carrier_calibration
 from app.messaging.compose import first_name
@@ -43,8 +43,7 @@ def page_facts(shipment: Shipment, *, light: bool = False) -> PageFacts:
         ended_at = shipment.cancelled_at or shipment.status_at or shipment.updated_at
     calibration = carrier_calibration(shipment.carrier_id) if shipment.eta else None
     # The ETA the texts read: the smoothed one where the carrier's pushes scatter (app/eta/smoothing.py).
-    eta = texts_eta(shipment.eta, shipment.eta_smoothed, shipment.texts_roughness,
-                    calibration.smoothed if calibration else None)
+    eta = texts_eta_of(shipment, calibration)
     facts = dict(status=shipment.status, shop_name=shop.name,
                  language=shipment.recipient_language or shop.language, timezone=shop.timezone,
                  first_name=first_name(shipment.recipient_name), city=shipment.recipient_city,
