@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_right
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
@@ -64,8 +65,23 @@ def _lognormal(rng: random.Random, mean: float, sigma: float) -> float:
     return mean * rng.lognormvariate(-sigma * sigma / 2, sigma)
 
 
-def _true_arrivals(rng: random.Random, planned: list[float], route: float) -> tuple[list[float], list[tuple]]:
-    """Drive the route: return the arrival (minutes after departure) at each position, and the jams."""
+@dataclass(frozen=True)
+class Drive:
+    """How the van really drove the route: the plan, the day's pace, the jams, and each position's arrival.
+
+    Everything is in minutes after departure and by position in the order driven (not stop index).
+    """
+
+    planned: list[float]  # planned minutes of each leg
+    arrivals: list[float]  # true arrival at each position
+    jams: list[tuple[float, float]]  # (start, minutes stopped)
+    pace: float  # the day's pace against the plan (1.07: 7 % slower)
+    allowance: float  # the share of a planned leg that is driving (the rest is the average long stop)
+
+
+def drive(rng: random.Random, stops: int, route: float) -> Drive:
+    """Plan the legs and drive them: the day's truth, before the planner or the carrier says a word."""
+    planned = [_lognormal(rng, route / stops, LEG_SPREAD) for _ in range(stops)]
     pace = _lognormal(rng, DAY_PACE, DAY_PACE_SPREAD)
     jams = sorted((rng.uniform(0.25, 0.85) * route, max(MIN_JAM_MINUTES, rng.uniform(*JAM_SHARE_OF_ROUTE) * route))
                   for _ in range(2 if len(planned) >= 60 and rng.random() < 0.3 else 1))
@@ -73,15 +89,20 @@ def _true_arrivals(rng: random.Random, planned: list[float], route: float) -> tu
     allowance = 1 - LONG_STOP_SHARE * sum(LONG_STOP_MINUTES) / 2 / (route / len(planned))
     arrivals, cursor = [], 0.0
     for leg in planned:
-        after = cursor + leg * allowance * pace * _lognormal(rng, 1.0, LEG_NOISE)
-        if rng.random() < LONG_STOP_SHARE:
-            after += rng.uniform(*LONG_STOP_MINUTES)
-        for start, minutes in jams:
-            if cursor < start <= after:  # the jam catches the van on this leg
-                after += minutes
-        arrivals.append(after)
-        cursor = after
-    return arrivals, jams
+        cursor = drive_leg(rng, cursor, leg * allowance * pace, jams)
+        arrivals.append(cursor)
+    return Drive(planned, arrivals, jams, pace, allowance)
+
+
+def drive_leg(rng: random.Random, cursor: float, leg: float, jams: list[tuple[float, float]]) -> float:
+    """Drive one leg (its planned minutes already scaled by pace) from cursor; return the arrival."""
+    after = cursor + leg * _lognormal(rng, 1.0, LEG_NOISE)
+    if rng.random() < LONG_STOP_SHARE:
+        after += rng.uniform(*LONG_STOP_MINUTES)
+    for start, minutes in jams:
+        if cursor < start <= after:  # the jam catches the van on this leg
+            after += minutes
+    return after
 
 
 class _Planner:
@@ -121,8 +142,8 @@ def generate_day(seed: int, stops: int = 120, carrier: str = "simcarrier", day: 
     rng, zone = random.Random(seed), ZoneInfo(tz)
     route = route_minutes or stops * MINUTES_PER_STOP
     depart = _local(day, 9, 0, zone)
-    planned = [_lognormal(rng, route / stops, LEG_SPREAD) for _ in range(stops)]
-    arrivals, jams = _true_arrivals(rng, planned, route)
+    driven = drive(rng, stops, route)
+    planned, arrivals, jams = driven.planned, driven.arrivals, driven.jams
     # The planner swaps two stops a third into the day; the driver drives the new order.
     swap_pos = rng.randint(int(stops * 0.4), int(stops * 0.7) - 1)
     swap_at = arrivals[int(stops * 0.3)]
