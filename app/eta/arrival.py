@@ -1,4 +1,4 @@
-"""What a calibration says about one stop's arrival: a window, the chance of being late, the median.
+"""What a calibration says about one stop's arrival: a window, the chance of being late, the median, the likeliest.
 
 All take the carrier's ETA and the lead at which it was given (ETA - the moment it was observed,
 which is `now` for a fresh push). Pure; aware datetimes only.
@@ -61,6 +61,13 @@ def median_arrival(eta: datetime, lead: timedelta, calibration: Calibration | No
     """Return the arrival the model thinks as likely before as after: ETA plus the median error."""
     calibration = calibration or PRIOR
     return eta + timedelta(minutes=calibration.quantile(_minutes(lead), 0.5))
+
+
+def likeliest_arrival(eta: datetime, lead: timedelta, within: timedelta,
+                      calibration: Calibration | None = None) -> datetime:
+    """Return the arrival most often right within ±`within`: what "about N minutes" says (see Calibration.likeliest)."""
+    calibration = calibration or PRIOR
+    return eta + timedelta(minutes=calibration.likeliest(_minutes(lead), _minutes(within)))
 
 
 def current_window(eta: datetime, now: datetime, calibration: Calibration | None = None,

@@ -210,17 +210,25 @@ class Calibration:
 
     def cdf(self, lead_minutes: float, error_minutes: float) -> float:
         """Return the probability that the error at this lead is at most `error_minutes`."""
+        return _table_cdf(self.table(lead_minutes), error_minutes / spread(lead_minutes))
+
+    def likeliest(self, lead_minutes: float, within: float) -> float:
+        """Return the error (minutes) whose ±`within` minutes hold the most probability at this lead.
+
+        What "about N minutes" should say to be right within a few minutes as often as possible. Where errors
+        are skewed (a long stop or a jam after the ETA makes it late by many minutes, never early by as many)
+        that is nearer the bulk than the median, which the tail pulls late; where they are symmetric it is the
+        median. Among intervals within one grid step (0.5 %) of the best, the one nearest the median wins.
+        """
         table = self.table(lead_minutes)
-        score = error_minutes / spread(lead_minutes)
-        if score < table[0]:
-            return PROBS[0] * 0.5  # beyond the stored tail: small, never certain
-        if score >= table[-1]:
-            return 1 - (1 - PROBS[-1]) * 0.5
-        i = bisect_left(table, score)
-        if table[i] == score:
-            return PROBS[i]
-        x0, x1 = table[i - 1], table[i]
-        return PROBS[i - 1] + (PROBS[i] - PROBS[i - 1]) * (score - x0) / (x1 - x0)
+        unit = spread(lead_minutes)
+        width = 2 * within / unit
+        held = [_table_cdf(table, low + width) - p for low, p in zip(table, PROBS, strict=True)]
+        enough = max(held) - PROBS[0]  # within one grid step: a flat top is no reason to leave the median
+        median = table[PROBS.index(0.5)]
+        best = min((i for i, mass in enumerate(held) if mass >= enough),
+                   key=lambda i: abs(table[i] + width / 2 - median))
+        return (table[best] + width / 2) * unit
 
     def interval(self, lead_minutes: float, coverage: float) -> tuple[float, float]:
         """Return the shortest (early, late) error interval in minutes holding `coverage` (lead to 0.1 minute)."""
@@ -239,6 +247,19 @@ class Calibration:
             self._intervals.clear()
         found = self._intervals[key] = (table[best] * unit, table[best + steps] * unit)
         return found
+
+
+def _table_cdf(table: tuple[float, ...], score: float) -> float:
+    """Return P(score' <= score) read off quantiles at PROBS, linear between them."""
+    if score < table[0]:
+        return PROBS[0] * 0.5  # beyond the stored tail: small, never certain
+    if score >= table[-1]:
+        return 1 - (1 - PROBS[-1]) * 0.5
+    i = bisect_left(table, score)
+    if table[i] == score:
+        return PROBS[i]
+    x0, x1 = table[i - 1], table[i]
+    return PROBS[i - 1] + (PROBS[i] - PROBS[i - 1]) * (score - x0) / (x1 - x0)
 
 
 def _as_prior(table: tuple[float, ...]) -> tuple[tuple[float, ...], tuple[float, ...]]:

@@ -30,7 +30,8 @@ the time at the current lead, so it is wide in the morning and narrows as the va
   past still counts (the driver is at the door), an older one is a stale update.
   `sent` is what makes it once: jitter around the threshold and late or out-of-order
   updates find the kind there and return nothing. "About N minutes" is the model's
-  median arrival, not the raw ETA (carriers' ETAs run early).
+  likeliest arrival (most often right within ±ABOUT_WITHIN), not the raw ETA (carriers' ETAs
+  run early) nor the median (a tail of jams after the text pulls it late).
 - delay: only when the model is confident (p_late >= DELAY_CONFIDENCE) that the van comes
   after the told window's end + DELAY_GRACE, and that end is at most DELAY_HORIZON away
   (hours ahead one noisy ETA is no news, and a false apology is a broken promise too);

@@ -139,17 +139,26 @@ def test_arriving_soon_is_sent_exactly_once_for_any_noisy_route(seed):
 def test_arriving_soon_says_minutes_the_way_people_do():
     decision = decide_on_eta(shipment(eta=NOW + minutes(13)), NOW)[0]
     assert decision.context["minutes"] == 13
-    assert decision.context["eta"] == NOW + minutes(13)  # the prior's median is the ETA itself
+    assert abs(decision.context["eta"] - (NOW + minutes(13))) < minutes(1)  # the prior's bulk is on the ETA
     assert decision.context["two_way"] is True
 
 
-def test_about_n_minutes_is_the_models_median_when_etas_run_early():
+def test_about_n_minutes_follows_the_model_when_etas_run_early():
     late_by_three = fit([(lead, 3.0 + 0.1 * lead) for lead in range(0, 60) for _ in range(100)])
-    eta = NOW + minutes(10)
+    eta = NOW + minutes(10)  # the van comes at ETA + 4
     [decision] = decide_on_eta(shipment(eta=eta, calibration=late_by_three), NOW)
-    assert decision.context["eta"] == median_arrival(eta, minutes(10), late_by_three)
-    assert decision.context["eta"] > eta + minutes(3)
-    assert decision.context["minutes"] == 14
+    assert abs(decision.context["eta"] - (eta + minutes(4))) <= minutes(1.5)
+    assert decision.context["minutes"] in (13, 14)
+
+
+def test_about_n_minutes_is_not_dragged_late_by_a_tail_of_jams():
+    # Most vans come within 3 minutes of their ETA; two in five meet a jam after the text and come 8-20 late.
+    errors = [8.0 + k % 13 if k % 5 < 2 else -3.0 + 6.0 * (k % 61) / 60 for k in range(300)]
+    jams = fit([(lead, error) for lead in range(5, 30) for error in errors], strength=1)
+    eta = NOW + minutes(12)
+    [decision] = decide_on_eta(shipment(eta=eta, calibration=jams), NOW)
+    assert median_arrival(eta, minutes(12), jams) >= eta + minutes(1.5)  # the tail pulls the median late
+    assert decision.context["minutes"] == 12  # right within ±3 for three vans in five, the median for two
 
 
 def test_arriving_soon_is_due_when_the_van_is_likely_near_not_when_its_eta_says_so():
