@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
-from app.eta.calibration import PRIOR, Calibration
+from app.eta.calibration import PRIOR, PROBS, Calibration
 
 COVERAGE = 0.95
 ROUND_TO = timedelta(minutes=5)
@@ -42,7 +42,31 @@ def window_for(eta: datetime, lead: timedelta, calibration: Calibration | None =
     early, late = calibration.interval(lead_minutes, coverage)
     start = _floor(max(eta + timedelta(minutes=early), eta - lead))
     end = _ceil(eta + timedelta(minutes=late))
+    start, end = _tightened(eta, lead_minutes, start, end, calibration, coverage)
     return start, max(end, start + MIN_WIDTH)
+
+
+def _tightened(eta: datetime, lead_minutes: float, start: datetime, end: datetime, calibration: Calibration,
+               coverage: float) -> tuple[datetime, datetime]:
+    """Return the narrower of two windows on the 5-minute grid that still hold `coverage`, if narrower.
+
+    Rounding the shortest interval outward can add up to ten minutes. The rounded start already holds some
+    of the early tail, so the end may need less (and the other way round): on the grid line before the
+    shortest interval, a 53-minute interval often fits in 60 minutes instead of 65.
+    """
+    def held_by(moment: datetime) -> float:
+        return calibration.cdf(lead_minutes, _minutes(moment - eta))
+
+    def at(p: float) -> datetime:
+        return eta + timedelta(minutes=calibration.quantile(lead_minutes, p))
+
+    best = (start, end)
+    before_start, before_end = held_by(start), held_by(end)
+    if before_start + coverage <= PROBS[-1]:
+        best = min(best, (start, _ceil(at(before_start + coverage))), key=lambda w: w[1] - w[0])
+    if before_end - coverage >= PROBS[0]:
+        best = min(best, (max(start, _floor(at(before_end - coverage))), end), key=lambda w: w[1] - w[0])
+    return best
 
 
 def p_late(eta: datetime, lead: timedelta, deadline: datetime, calibration: Calibration | None = None) -> float:

@@ -135,6 +135,8 @@ class Calibration:
     # Intervals already computed, by (lead in tenths of a minute, coverage): a route push asks for the windows
     # of dozens of stops at nearby leads, and each costs a pass over an interpolated table.
     _intervals: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    # Likewise the interpolated tables cdf reads, by lead in tenths of a minute (a window asks for two).
+    _tables: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def centre(self) -> tuple[float, ...]:
@@ -210,7 +212,17 @@ class Calibration:
 
     def cdf(self, lead_minutes: float, error_minutes: float) -> float:
         """Return the probability that the error at this lead is at most `error_minutes`."""
-        return _table_cdf(self.table(lead_minutes), error_minutes / spread(lead_minutes))
+        return _table_cdf(self._table_near(lead_minutes), error_minutes / spread(lead_minutes))
+
+    def _table_near(self, lead_minutes: float) -> tuple[float, ...]:
+        """Return `table` at the lead rounded to a tenth of a minute, kept for the next ask."""
+        key = round(lead_minutes * 10)
+        found = self._tables.get(key)
+        if found is None:
+            if len(self._tables) >= INTERVALS_KEPT:
+                self._tables.clear()
+            found = self._tables[key] = self.table(key / 10)
+        return found
 
     def likeliest(self, lead_minutes: float, within: float) -> float:
         """Return the error (minutes) whose ±`within` minutes hold the most probability at this lead.

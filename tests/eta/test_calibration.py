@@ -4,6 +4,7 @@ prior, and narrows as the van nears. Pure: no database."""
 from __future__ import annotations
 
 import json
+import math
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -174,3 +175,25 @@ def test_the_likeliest_arrival_is_the_median_when_errors_are_symmetric():
         assert abs(said - median_arrival(ETA, timedelta(minutes=lead), learnt)) <= timedelta(seconds=20)
     prior_said = likeliest_arrival(ETA, timedelta(minutes=15), timedelta(minutes=3))  # the prior's bulk is symmetric
     assert abs(prior_said - median_arrival(ETA, timedelta(minutes=15))) <= timedelta(minutes=1)
+
+
+def test_windows_sit_on_the_five_minute_grid_as_narrow_as_the_coverage_allows():
+    learnt = fit(noisy_residuals(31, 20_000))
+    narrower = total = 0
+    for lead in (45, 60, 75, 90, 120):
+        for second in range(0, 600, 20):  # ETAs at every phase of the 5-minute grid
+            eta = ETA + timedelta(seconds=second)
+            early, late = learnt.interval(lead, 0.95)
+            start = eta + timedelta(minutes=early)
+            outward = (ETA + timedelta(minutes=5 * math.floor((start - ETA) / timedelta(minutes=5))),
+                       ETA + timedelta(minutes=5 * math.ceil((eta + timedelta(minutes=late) - ETA)
+                                                              / timedelta(minutes=5))))
+            window = window_for(eta, timedelta(minutes=lead), learnt)
+            assert window[0].minute % 5 == 0 and window[1].minute % 5 == 0 and window[0].second == 0
+            held = (learnt.cdf(lead, (window[1] - eta) / timedelta(minutes=1))
+                    - learnt.cdf(lead, (window[0] - eta) / timedelta(minutes=1)))
+            assert held >= 0.95 - 1e-9  # the model still says it holds
+            assert window[1] - window[0] <= outward[1] - outward[0]
+            narrower += window[1] - window[0] < outward[1] - outward[0]
+            total += 1
+    assert narrower >= 0.2 * total  # rounding outward wasted five minutes this often
