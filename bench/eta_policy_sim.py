@@ -6,7 +6,10 @@ No HTTP, no database, no workers: the generated requests drive the pure policy (
 ETA model (app/eta) the way ingestion does (first ETA per lead bin observed, stale pushes ignored, the
 route's correction recomputed at each delivery, the carrier model refitted after each learning day).
 It exists to tune the policy's figures in seconds; the numbers that count are the real replay's
-(bench/eta_accuracy.py), which this follows closely but not exactly (texts land at once here).
+(bench/eta_accuracy.py), which this follows closely but not exactly (texts land at once here). Like
+production it refits the carrier's model every hour of a measured day, today's deliveries included
+(`--no-relearn`: fixed for the day); a model a few minutes wider at noon tips narrower-window texts
+(at most 60 minutes, on a 5-minute grid) one way or the other.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from app.eta import Calibration, current_window, fit, lead_bin
 from app.eta.calibration import ESTIMATORS
 from app.eta.route_day import Heard, RouteDayBuilder, corrected_residuals
 from app.eta.smoothing import route_roughness, smooth, smoothing_pays, texts_eta
+from app.ingestion.eta_learning import RELEARN_EVERY
 from app.notify.policy import ShipmentState, decide_on_eta
 from app.simulation.day import EVENTS_PATH, SHIPMENTS_PATH, Day
 from app.simulation.generator import DEFAULT_DAY, generate_day
@@ -44,10 +48,14 @@ def _page_window(state: ShipmentState, now: datetime, calibration: Calibration |
     return (window[1] - window[0]).total_seconds() / 60, window[0] <= arrival <= window[1]
 
 
-def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], dict[bool | None, list[Heard]], list]:
+def simulate(day: Day, calibration: Calibration | None, learnt: list | None = None,
+             ) -> tuple[list[StopDay], dict[bool | None, list[Heard]], list]:
     """Run one day through the policy; return each stop's day, the ETAs heard (with their outcome), both
     the latest pushes' (False) and the smoothed ones' (True), and per stop the tracking page's window an hour
-    before the van came (width, held)."""
+    before the van came (width, held).
+
+    With `learnt` (the earlier days' outcomes) the carrier's model is refitted every RELEARN_EVERY of the day
+    from those and the stops delivered so far, as the learn_eta_errors sweep does in production."""
     pages: dict[str, tuple[float, bool]] = {}
     states: dict[str, ShipmentState] = {}
     observed: dict[str, datetime] = {}
@@ -59,8 +67,14 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
     first_push: dict[str, datetime] = {}
     builder = RouteDayBuilder(calibration.centre) if calibration else None
     route_cal = calibration
+    relearnt = day.requests[0].at if day.requests else None
     for request in day.requests:
         now = request.at
+        if learnt is not None and now - relearnt >= RELEARN_EVERY:
+            relearnt = now
+            calibration = learn([*learnt, _outcomes(heard, arrivals)])
+            verdict = calibration.smoothed
+            route_cal = calibration.for_route(builder.current()) if builder is not None else calibration
         if request.path == SHIPMENTS_PATH:
             body = request.body
             states[body["tracking_number"]] = ShipmentState(
@@ -103,7 +117,7 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
                 state = replace(state, eta=texts_eta(eta, smoothed[number].eta, own, verdict),
                                 status="out_for_delivery", calibration=route_cal, previous_eta=state.eta)
                 decisions = decide_on_eta(state, now)
-                if "out_for_delivery" not in state.sent and not decisions:
+                if not state.sent & {"out_for_delivery", "arriving_soon"} and not decisions:  # as policy.py
                     from app.notify.policy import _out_for_delivery
                     decisions = [_out_for_delivery(state, now)]
                 for decision in decisions:
@@ -122,12 +136,16 @@ def simulate(day: Day, calibration: Calibration | None) -> tuple[list[StopDay], 
                 if number not in pages and arrival - now <= timedelta(minutes=60) and state.window_end is not None:
                     pages[number] = _page_window(state, now, calibration, arrival)
     stops = [StopDay(arrivals.get(n), tuple(t), first_push.get(n)) for n, t in texts.items()]
-    outcomes = {kind: [Heard(n, (used - seen).total_seconds() / 60, (arrivals[n] - used).total_seconds() / 60,
-                             seen, arrivals[n])
-                       for (n, _), (lead, eta, seen, eta_smoothed, rough_then) in heard.items() if n in arrivals
-                       for used in [texts_eta(eta, eta_smoothed, rough_then, kind)]]
-                for kind in (False, True, None)}
-    return stops, outcomes, list(pages.values())
+    return stops, _outcomes(heard, arrivals), list(pages.values())
+
+
+def _outcomes(heard: dict, arrivals: dict[str, datetime]) -> dict[bool | None, list[Heard]]:
+    """The ETAs heard about delivered stops, with their outcome, as each estimator would have read them."""
+    return {kind: [Heard(n, (used - seen).total_seconds() / 60, (arrivals[n] - used).total_seconds() / 60,
+                         seen, arrivals[n])
+                   for (n, _), (lead, eta, seen, eta_smoothed, rough_then) in heard.items() if n in arrivals
+                   for used in [texts_eta(eta, eta_smoothed, rough_then, kind)]]
+            for kind in (False, True, None)}
 
 
 def learn(days: list[dict[bool | None, list[Heard]]]) -> Calibration:
@@ -152,6 +170,8 @@ def main() -> None:
     parser.add_argument("--seeds", default="9101-9105")
     parser.add_argument("--stops", type=int, default=120)
     parser.add_argument("--eta-noise", choices=("planner", "scatter"), default="planner")
+    parser.add_argument("--no-relearn", dest="relearn", action="store_false",
+                        help="keep the model fixed through each measured day (production refits it hourly)")
     args = parser.parse_args()
     learnt: list[dict[bool | None, list[Heard]]] = []
     calibration = None
@@ -164,7 +184,7 @@ def main() -> None:
     pooled, pages = [], []
     for seed in _seeds(args.seeds):
         day = generate_day(seed, args.stops, day=date(2026, 12, 15), eta_noise=args.eta_noise)
-        stops, _, day_pages = simulate(day, calibration)
+        stops, _, day_pages = simulate(day, calibration, learnt if args.relearn else None)
         card = score(stops)
         print(f"seed {seed}: held last {card.last_window_held:.3f} morning {card.morning_window_held:.3f} "
               f"width {card.morning_width_median}/{card.last_width_median} false {card.false_delay_texts} "
