@@ -39,7 +39,7 @@ def story(shipment_id: str):
     shipment = _parcel(shipment_id)
     return render_template("console/parcel.html", story=parcel_story(shipment),
                            tracking_link=tracking_url(shipment.tracking_token), answer_form=AnswerForm(),
-                           note_form=NoteForm(), ticket_form=TicketForm())
+                           note_form=NoteForm(), ticket_form=TicketForm(), desk_actions=actions.DESK_ACTIONS)
 
 
 @bp.post("/parcels/<shipment_id>/texts")
@@ -47,7 +47,7 @@ def story(shipment_id: str):
 def pause_texts(shipment_id: str):
     """Pause (paused=1) or resume (paused=0) the parcel's automatic texts."""
     paused = request.form.get("paused") == "1"
-    actions.set_texts_paused(_parcel(shipment_id), paused, clock_now())
+    actions.set_texts_paused(_parcel(shipment_id), paused, current_user, clock_now())
     flash("Texts paused for this parcel." if paused else "Texts resumed for this parcel.")
     return _back(shipment_id)
 
@@ -57,7 +57,7 @@ def pause_texts(shipment_id: str):
 def mark_vip(shipment_id: str):
     """Mark (vip=1) or unmark (vip=0) the recipient as VIP."""
     vip = request.form.get("vip") == "1"
-    actions.set_vip(_parcel(shipment_id), vip, clock_now())
+    actions.set_vip(_parcel(shipment_id), vip, current_user, clock_now())
     flash("Marked as VIP." if vip else "No longer VIP.")
     return _back(shipment_id)
 
@@ -78,7 +78,7 @@ def add_note(shipment_id: str):
 @staff_required
 def resend_tracking_link(shipment_id: str):
     """Text the recipient their tracking link again (held until quiet hours end)."""
-    return _text(shipment_id, lambda shipment: actions.send_tracking_link(shipment, clock_now()),
+    return _text(shipment_id, lambda shipment: actions.send_tracking_link(shipment, current_user, clock_now()),
                  "The tracking link is on its way.")
 
 
@@ -91,8 +91,8 @@ def answer(shipment_id: str):
         flash("Write an answer of at most 480 characters.")
         return _back(shipment_id, "#thread")
     shop = db.session.get(Shop, current_user.shop_id)
-    return _text(shipment_id, lambda shipment: actions.answer_recipient(shipment, shop, form.answer.data,
-                                                                         clock_now()), "Your answer is on its way.")
+    return _text(shipment_id, lambda shipment: actions.answer_recipient(
+        shipment, shop, form.answer.data, current_user, clock_now()), "Your answer is on its way.")
 
 
 def _text(shipment_id: str, send, done: str):

@@ -54,6 +54,8 @@ class Note(db.Model):
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True)
     author: Mapped[str] = mapped_column(String(254))
     body: Mapped[str] = mapped_column(Text)
+    # What the desk did (app/console/actions.py DESK_ACTIONS), logged beside the notes; None: a written note.
+    action: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at = mapped_column(UTCDateTime, default=clock_now)
 
 

@@ -1,6 +1,7 @@
 """The support console in chromium: an agent finds a parcel by a phone number typed another way, reads
-its story, answers the recipient, and the answer arrives in the phone simulator; another shop's agent
-finds nothing. Screenshots at laptop and phone width (docs/screenshots/ with BIJNA_DOCS_SCREENSHOTS=1).
+its story, answers the recipient, and the answer arrives in the phone simulator; the desk's actions are
+logged on the story; another shop's agent finds nothing. Screenshots at laptop and phone width
+(docs/screenshots/ with BIJNA_DOCS_SCREENSHOTS=1).
 """
 
 from __future__ import annotations
@@ -71,6 +72,12 @@ def test_an_agent_answers_a_recipient_found_by_phone_and_another_shop_sees_nothi
     run_jobs()
     laptop.reload()
     expect(laptop.locator(".bubble.agent")).to_contain_text("deliver it to your office")
+    # What the desk did stays on the story, with who did it: a colleague sees why the texts stopped.
+    expect(laptop.locator("#notes")).to_contain_text("anouk@bloemenshop.test answered the recipient by text")
+    laptop.get_by_role("button", name="Pause texts").click()
+    expect(laptop.locator("#notes")).to_contain_text("anouk@bloemenshop.test paused the automatic texts",
+                                                     timeout=TIMEOUT_MS)
+    expect(laptop.get_by_role("button", name="Resume texts")).to_be_visible()
     screenshot(laptop, "console-02-parcel-laptop", docs="console-parcel-laptop")
 
     phone = laptop_context.new_page()

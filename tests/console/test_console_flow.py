@@ -100,7 +100,8 @@ def test_notes_vip_and_tickets_show_on_the_story(logged_in, make_shipment, db):
     story = _story(logged_in, parcel["id"])
     assert "werkt thuis op dinsdag" in story and "VIP" in story and "Doos beschadigd" in story
     ticket = db.session.query(Ticket).one()
-    assert ticket.urgent and ticket.opened_by != "system" and db.session.query(Note).count() == 1
+    assert ticket.urgent and ticket.opened_by != "system"
+    assert db.session.query(Note).filter(Note.action.is_(None)).count() == 1
     home = logged_in.get("/console").get_data(as_text=True)
     assert "Doos beschadigd" in home
     post_form(logged_in, f"/console/tickets/{ticket.id}/close", path)
@@ -173,3 +174,35 @@ def test_the_story_shows_the_eta_the_texts_read_when_it_is_not_the_carriers(logg
     db.session.commit()
     story = _story(logged_in, parcel["id"])
     assert "ETA in the texts" in story and "one push scatters" in story
+
+
+def test_what_the_desk_did_is_on_the_story_with_who_and_when(desk, make_shipment, db, agent, clock):
+    parcel = make_shipment()
+    path = f"/console/parcels/{parcel['id']}"
+    post_form(desk, f"{path}/texts", path, paused="1")
+    post_form(desk, f"{path}/texts", path, paused="1")  # pressed twice (a second tab): one entry, not two
+    post_form(desk, f"{path}/vip", path, vip="1")
+    post_form(desk, f"{path}/answer", path, answer="Hij komt morgen tussen 10 en 12.")
+    post_form(desk, f"{path}/tracking-link", path)
+    post_form(desk, f"{path}/texts", path, paused="0")
+    logged = db.session.query(Note).filter_by(shipment_id=parcel["id"]).order_by(Note.created_at, Note.id).all()
+    assert sorted(n.action for n in logged) == sorted(
+        ["texts_paused", "vip_marked", "answered", "tracking_link_sent", "texts_resumed"])
+    assert {n.author for n in logged} == {agent.email} and {n.staff_id for n in logged} == {agent.id}
+    assert all(n.created_at == clock.now for n in logged)
+    story = _story(desk, parcel["id"])
+    for phrase in ("paused the automatic texts", "marked the recipient as VIP", "answered the recipient by text",
+                   "texted the tracking link again", "resumed the automatic texts"):
+        assert f"{agent.email} {phrase}" in story
+
+
+def test_a_refused_answer_logs_nothing(desk, make_shipment, db):
+    from app.models import OptOut
+    from bijna_testing import test_now
+
+    parcel = make_shipment()
+    db.session.add(OptOut(phone=parcel["recipient"]["phone"], source="reply", created_at=test_now()))
+    db.session.commit()
+    path = f"/console/parcels/{parcel['id']}"
+    post_form(desk, f"{path}/answer", path, answer="Hallo?")
+    assert db.session.query(Note).filter_by(shipment_id=parcel["id"]).count() == 0
