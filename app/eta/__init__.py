@@ -6,6 +6,7 @@ from app.eta.arrival import (
     current_window,
     likeliest_arrival,
     median_arrival,
+    narrowest_width,
     p_late,
     window_for,
 )
@@ -13,4 +14,4 @@ from app.eta.calibration import LEAD_BINS, PRIOR, Calibration, fit, lead_bin
 from app.eta.route_day import RouteDay, route_day
 
 __all__ = ["COVERAGE", "LEAD_BINS", "PRIOR", "Calibration", "RouteDay", "arrival_quantile", "current_window", "fit",
-           "lead_bin", "likeliest_arrival", "median_arrival", "p_late", "route_day", "window_for"]
+           "lead_bin", "likeliest_arrival", "median_arrival", "narrowest_width", "p_late", "route_day", "window_for"]

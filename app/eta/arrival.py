@@ -69,6 +69,12 @@ def _tightened(eta: datetime, lead_minutes: float, start: datetime, end: datetim
     return best
 
 
+def narrowest_width(lead: timedelta, calibration: Calibration | None = None, coverage: float = COVERAGE) -> timedelta:
+    """Return the width no window holding `coverage` at this lead can go below (before rounding; cached)."""
+    early, late = (calibration or PRIOR).interval(_minutes(lead), coverage)
+    return timedelta(minutes=late - early)
+
+
 def p_late(eta: datetime, lead: timedelta, deadline: datetime, calibration: Calibration | None = None) -> float:
     """Return the probability that the van arrives after `deadline`."""
     calibration = calibration or PRIOR

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from app.eta import arrival_quantile, likeliest_arrival, median_arrival, p_late, window_for
+from app.eta import arrival_quantile, likeliest_arrival, median_arrival, narrowest_width, p_late, window_for
 from app.notify.shipment_state import Decision, ShipmentState
 from app.notify.statuses import IN_FLIGHT
 from app.notify.windows import LATE_GRACE, minutes_away
@@ -143,6 +143,8 @@ def window_update(state: ShipmentState, now: datetime) -> Decision | None:
     median = median_arrival(eta, eta - now, state.calibration)
     if not WINDOW_UPDATE_AHEAD[0] <= median - now <= WINDOW_UPDATE_AHEAD[1]:
         return None
+    if narrowest_width(eta - now, state.calibration, WINDOW_UPDATE_COVERAGE) > WINDOW_UPDATE_WIDTH:
+        return None  # no window on the grid can be narrower (cached per lead: a route push asks for dozens)
     new_from, new_to = window_for(eta, eta - now, state.calibration, WINDOW_UPDATE_COVERAGE)
     told = state.window_end - state.window_start
     if new_to - new_from > WINDOW_UPDATE_WIDTH or told - (new_to - new_from) < WINDOW_UPDATE_WORTH:
