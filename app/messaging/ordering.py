@@ -43,8 +43,9 @@ def first_in_line(now: datetime):
             and_(older.created_at == Message.created_at, older.id < Message.id)))
 
 
-def newer_timing_message(message: Message):
-    """A SELECT of the newer messages about the same shipment that make `message` stale."""
+def newer_timing_message(shipment_id, created_at):
+    """A SELECT of the newer messages about the shipment that make a message created at `created_at` stale
+    (values or bound parameters)."""
     newer = aliased(Message)
-    return (select(newer.id).where(newer.shipment_id == message.shipment_id, newer.direction == "out",
-                                   newer.kind.in_(TIMING_KINDS), newer.created_at > message.created_at))
+    return (select(newer.id).where(newer.shipment_id == shipment_id, newer.direction == "out",
+                                   newer.kind.in_(TIMING_KINDS), newer.created_at > created_at))

@@ -155,18 +155,33 @@ def _send_one(message, provider, limit, callback, sender, now) -> str:
     return record_result(message, result, now)
 
 
+@dataclass(frozen=True)
+class _Checks:
+    opt_out: Any  # a message about no parcel: only the opt-out counts
+    parcel: Any
+    parcel_or_newer: Any  # and whether a newer timing message made it stale (SUPERSEDABLE kinds)
+
+
+@cache
+def _checks() -> _Checks:
+    """The last checks' SELECTs, built once with the message's values as parameters (see `_claims`)."""
+    phone, shipment = bindparam("phone"), bindparam("shipment")
+    opt_out_source = select(OptOut.source).where(OptOut.phone == phone).scalar_subquery().label("opt_out_source")
+    columns = (opt_out_source, Shipment.status, Shipment.notify, Shipment.recipient_phone, Shipment.sent_kinds,
+               Shipment.texts_paused)
+    newer = ordering.newer_timing_message(shipment, bindparam("created", type_=Message.__table__.c.created_at.type))
+    return _Checks(opt_out=select(opt_out_source), parcel=select(*columns).where(Shipment.id == shipment),
+                   parcel_or_newer=select(*columns, exists(newer).label("superseded")).where(Shipment.id == shipment))
+
+
 def no_longer_wanted(message: Message) -> str | None:
     """Say why a queued message must not go any more, or None when it still should (one small query)."""
-    opt_out_source = (select(OptOut.source).where(OptOut.phone == message.to_number)
-                      .scalar_subquery().label("opt_out_source"))
+    checks, values = _checks(), {"phone": message.to_number, "shipment": message.shipment_id}
     if message.shipment_id is None:
-        return blocks(db.session.execute(select(opt_out_source)).scalar(), message.kind)
-    newer = ordering.newer_timing_message(message) if message.kind in ordering.SUPERSEDABLE else None
-    columns = [opt_out_source, Shipment.status, Shipment.notify, Shipment.recipient_phone, Shipment.sent_kinds,
-               Shipment.texts_paused]
-    if newer is not None:
-        columns.append(exists(newer).label("superseded"))
-    row = db.session.execute(select(*columns).where(Shipment.id == message.shipment_id)).one_or_none()
+        return blocks(db.session.execute(checks.opt_out, values).scalar(), message.kind)
+    newer = message.kind in ordering.SUPERSEDABLE
+    statement = checks.parcel_or_newer if newer else checks.parcel
+    row = db.session.execute(statement, {**values, "created": message.created_at} if newer else values).one_or_none()
     if row is None:
         return None
     reason = blocks(row.opt_out_source, message.kind)
@@ -176,7 +191,7 @@ def no_longer_wanted(message: Message) -> str | None:
         return "The shop changed the recipient's number since this message was queued."
     if row.texts_paused and message.kind not in STAFF_KINDS:
         return "Texts for this parcel are paused by the shop's service desk."
-    if newer is not None and row.superseded:
+    if newer and row.superseded:
         return ordering.SUPERSEDED
     if not still_wanted(message.kind, row.status, row.notify, frozenset(row.sent_kinds or ())):
         return f"No longer true or wanted (the shipment is {row.status}, notify={row.notify})."
