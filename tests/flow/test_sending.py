@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from rq.registry import ScheduledJobRegistry
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.messaging.outbox import MessageDraft, queue_texts
 from app.messaging.ratelimit import SenderRateLimit
@@ -80,6 +80,26 @@ def test_a_text_lost_with_its_worker_is_sent_exactly_once(db, shop, twilio, run_
     run_jobs()
     assert len(twilio.messages) == 1
     assert db.session.get(Message, message_id).status == "queued"
+
+
+def test_a_sent_text_whose_record_was_lost_is_found_at_twilio_not_resent(db, shop, twilio, run_jobs):
+    # The provider's answer is committed without waiting for the disk (sending._finish): a PostgreSQL crash
+    # right after the send leaves the row as its claim left it, dispatching, with no sid.
+    message_id = _queue(shop)
+    run_jobs()
+    sid = db.session.get(Message, message_id).provider_sid
+    db.session.execute(update(Message).where(Message.id == message_id)
+                       .values(status="dispatching", provider_sid=None, sent_at=None))
+    db.session.commit()
+    later = test_now() + STALE_DISPATCH + timedelta(seconds=5)
+    sweep(later)
+    run_jobs()
+    sweep(later + LOOKUP_SETTLE + timedelta(seconds=1))
+    run_jobs()
+    db.session.expire_all()
+    message = db.session.get(Message, message_id)
+    assert message.status == "queued" and message.provider_sid == sid
+    assert len(twilio.messages) == 1 and twilio.create_attempts == 1
 
 
 @pytest.mark.parametrize("mark, code, source", [("opt_out", 21610, "provider_error"),
