@@ -16,6 +16,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
+from app.eta import likeliest_arrival
+from app.notify.eta_texts import ABOUT_WITHIN
 from app.notify.windows import current_window, is_late, minutes_away, narrow_window
 from app.tracking.copy import LANGUAGES, words
 from app.tracking.facts import ENDED, ON_ITS_WAY, PageFacts, RebookingFacts
@@ -163,7 +165,11 @@ def _live_texts(facts: PageFacts, window: tuple[datetime, datetime] | None, late
         delay = t["delay_no_eta"]
     minutes = None
     if facts.eta and facts.status in ("out_for_delivery", "delayed"):
-        away = minutes_away(facts.eta, now)
+        # The number the arriving-soon text says, read the same way: a page saying 15 while the text said 12
+        # would leave the recipient with two promises.
+        said = likeliest_arrival(facts.eta, facts.eta - now, ABOUT_WITHIN, facts.calibration) if facts.eta > now \
+            else facts.eta
+        away = minutes_away(said, now)
         if away <= 2:
             minutes = t["any_moment"]
         elif away <= MINUTES_SHOWN:
