@@ -46,19 +46,22 @@ def story(shipment_id: str):
 @staff_required
 def pause_texts(shipment_id: str):
     """Pause (paused=1) or resume (paused=0) the parcel's automatic texts."""
-    paused = request.form.get("paused") == "1"
-    actions.set_texts_paused(_parcel(shipment_id), paused, current_user, clock_now())
-    flash("Texts paused for this parcel." if paused else "Texts resumed for this parcel.")
-    return _back(shipment_id)
+    return _switch(shipment_id, "paused", actions.set_texts_paused,
+                   ("Texts paused for this parcel.", "Texts resumed for this parcel."))
 
 
 @bp.post("/parcels/<shipment_id>/vip")
 @staff_required
 def mark_vip(shipment_id: str):
     """Mark (vip=1) or unmark (vip=0) the recipient as VIP."""
-    vip = request.form.get("vip") == "1"
-    actions.set_vip(_parcel(shipment_id), vip, current_user, clock_now())
-    flash("Marked as VIP." if vip else "No longer VIP.")
+    return _switch(shipment_id, "vip", actions.set_vip, ("Marked as VIP.", "No longer VIP."))
+
+
+def _switch(shipment_id: str, field: str, act, said: tuple[str, str]):
+    """Turn one of the parcel's switches on (field=1) or off, as the staff member logged in."""
+    on = request.form.get(field) == "1"
+    act(_parcel(shipment_id), on, current_user, clock_now())
+    flash(said[0] if on else said[1])
     return _back(shipment_id)
 
 
