@@ -217,12 +217,7 @@ class Calibration:
     def _table_near(self, lead_minutes: float) -> tuple[float, ...]:
         """Return `table` at the lead rounded to a tenth of a minute, kept for the next ask."""
         key = round(lead_minutes * 10)
-        found = self._tables.get(key)
-        if found is None:
-            if len(self._tables) >= INTERVALS_KEPT:
-                self._tables.clear()
-            found = self._tables[key] = self.table(key / 10)
-        return found
+        return _kept(self._tables, key, lambda: self.table(key / 10))
 
     def likeliest(self, lead_minutes: float, within: float) -> float:
         """Return the error (minutes) whose ±`within` minutes hold the most probability at this lead.
@@ -237,7 +232,7 @@ class Calibration:
         width = 2 * within / unit
         held = [_table_cdf(table, low + width) - p for low, p in zip(table, PROBS, strict=True)]
         enough = max(held) - PROBS[0]  # within one grid step: a flat top is no reason to leave the median
-        median = table[PROBS.index(0.5)]
+        median = table[MEDIAN]
         best = min((i for i, mass in enumerate(held) if mass >= enough),
                    key=lambda i: abs(table[i] + width / 2 - median))
         return (table[best] + width / 2) * unit
@@ -245,20 +240,26 @@ class Calibration:
     def interval(self, lead_minutes: float, coverage: float) -> tuple[float, float]:
         """Return the shortest (early, late) error interval in minutes holding `coverage` (lead to 0.1 minute)."""
         key = (round(lead_minutes * 10), coverage)
-        found = self._intervals.get(key)
-        if found is not None:
-            return found
+        return _kept(self._intervals, key, lambda: self._shortest(key[0] / 10, coverage))
+
+    def _shortest(self, lead_minutes: float, coverage: float) -> tuple[float, float]:
         steps = round(coverage / 0.005 + 1e-9)
         if coverage > 0.99 or steps < 1:
             raise ValueError(f"coverage must lie in (0, 0.99], got {coverage}")
-        lead_minutes = key[0] / 10
-        table = self.table(lead_minutes)
+        table = self._table_near(lead_minutes)
         best = min(range(len(PROBS) - steps), key=lambda i: table[i + steps] - table[i])
         unit = spread(lead_minutes)
-        if len(self._intervals) >= INTERVALS_KEPT:
-            self._intervals.clear()
-        found = self._intervals[key] = (table[best] * unit, table[best + steps] * unit)
-        return found
+        return table[best] * unit, table[best + steps] * unit
+
+
+def _kept(store: dict, key, compute):
+    """Return store[key], computing and keeping it; the store starts afresh at INTERVALS_KEPT entries."""
+    found = store.get(key)
+    if found is None:
+        if len(store) >= INTERVALS_KEPT:
+            store.clear()
+        found = store[key] = compute()
+    return found
 
 
 def _table_cdf(table: tuple[float, ...], score: float) -> float:

@@ -38,7 +38,7 @@ DEADLINE_LAST_CALL = 0.5
 SOON_QUANTILE = 0.5
 # "About N minutes" says the arrival the model most often gets right within this, not its median: a long stop or
 # a jam after the text makes the van late by many minutes, seldom early by as many, and that tail pulls the median
-# late of where most vans come (planner days, 20 unseen: 61 % right within ±3 by the median, 65 % by this).
+# late of where most vans come (planner days, 20 unseen: 61 % right within ±3 by the median, 63 % by this).
 ABOUT_WITHIN = timedelta(minutes=3)
 SOON_AGREE = timedelta(minutes=10)  # a previous ETA further off is old news (a jam ended, stops swapped)
 # A narrower window is worth a text when it is at most this wide, the one told was at least WORTH wider,

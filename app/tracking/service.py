@@ -167,8 +167,8 @@ def _live_texts(facts: PageFacts, window: tuple[datetime, datetime] | None, late
     if facts.eta and facts.status in ("out_for_delivery", "delayed"):
         # The number the arriving-soon text says, read the same way: a page saying 15 while the text said 12
         # would leave the recipient with two promises.
-        said = likeliest_arrival(facts.eta, facts.eta - now, ABOUT_WITHIN, facts.calibration) if facts.eta > now \
-            else facts.eta
+        said = facts.eta if facts.eta <= now else likeliest_arrival(facts.eta, facts.eta - now, ABOUT_WITHIN,
+                                                                     facts.calibration)
         away = minutes_away(said, now)
         if away <= 2:
             minutes = t["any_moment"]
